@@ -209,6 +209,10 @@ class ReadingPages(Controller):
                 correction = await registry.correct(token, document_id, request)
             except ArchiveError as exc:
                 code = refusal_code(exc)
+                if code == "correction_pending":  # the same, asked already: it waits
+                    return see(document_url(document_id), CORRECTION_ANCHOR,
+                               done="correction_pending",
+                               waits=waits_for(record, request.changes))
                 asked, status_code = Asked(problem=code, wrong=REFUSED_FIELDS.get(code, "")), \
                     exc.status
             else:

@@ -133,6 +133,8 @@ class HandoverPages(Controller):
                 problem = exc.code
             except ArchiveError as exc:
                 problem, uncleared = refusal_code(exc), uncleared_signer(exc)
+                if problem == "handover_exists":  # the same form sent twice: that one
+                    return see(handover_url(str(exc.extra["handover_id"])), done="created")
             else:
                 return see(handover_url(created.handover_id), done="created")
         offered = await offered_documents(registry, token, household=household,

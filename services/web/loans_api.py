@@ -49,6 +49,8 @@ from services.web.statistics_page import may_read as may_read_statistics
 class MoveForm(PageForm):
     note: str = ""
     intact: str = ""
+    renewals: str = ""
+    """续借's form: the renewals the page showed, so the same form sent twice renews once."""
 
 
 class LoanPages(Controller):
@@ -137,6 +139,8 @@ class LoanPages(Controller):
                     reason=values["reason"], external=_external(values)))
             except ArchiveError as exc:
                 problem = refusal_code(exc)
+                if problem == "already_requested" and isinstance(exc.extra.get("loan_id"), str):
+                    return see(loan_url(exc.extra["loan_id"]), refused=problem)
             else:
                 return see(loan_url(loan.loan_id), done="requested")
         offered = await offered_documents(registry, page.reader.token,
@@ -170,6 +174,8 @@ class LoanPages(Controller):
             if not note:
                 return see(loan_url(loan_id), refused="reason_required")
             body = {"reason": note}
+        elif move == "renew" and data.renewals.isascii() and data.renewals.isdigit():
+            body = {"renewals": int(data.renewals)}
         elif move == "return":
             if data.intact not in ("yes", "no"):
                 return see(loan_url(loan_id), refused="intact_required")

@@ -77,12 +77,13 @@ class OccupancyCorrectionPages(Controller):
                                              occupancy_id, asked.request)
         except ArchiveError as exc:
             code = refusal_code(exc)
-            return page.render("occupancy_correction.html", status_code=exc.status,
-                               view=correction_form(
-                                   record, occupancy, values=values, pending=pending,
-                                   problem=code, problem_field=refused_field(
-                                       code, asked.changed, asked.corrected.moved_in,
-                                       today=today)))
+            if code != "correction_pending":  # the same, asked already: it waits
+                return page.render("occupancy_correction.html", status_code=exc.status,
+                                   view=correction_form(
+                                       record, occupancy, values=values, pending=pending,
+                                       problem=code, problem_field=refused_field(
+                                           code, asked.changed, asked.corrected.moved_in,
+                                           today=today)))
         return see(household_url(record.household), "#occupants", done="correction_asked",
                    occupancy=str(occupancy_id))
 

@@ -329,6 +329,8 @@ class HoldPages(Controller):
                 unknown = exc.extra.get("documents")
             except ArchiveError as exc:
                 problem = refusal_code(exc)
+                if problem == "hold_exists":  # the same form sent twice: placed once
+                    return see(HOLDS_URL, done="already_placed")
                 destroyed = exc.extra.get("destroyed")  # R7: the evidence is gone
             else:
                 return see(HOLDS_URL, done=placed_outcome(hold))

@@ -201,7 +201,7 @@ class AccountsService:
         return (await self._account(username)).user
 
     async def list_users(self) -> list[User]:
-        async with self.store.transaction() as tx:
+        async with self.store.snapshot() as tx:
             return await tx.accounts.every()
 
     async def change_user(self, username: str, change: UserChange, *, by: str,
@@ -376,7 +376,7 @@ class AccountsService:
             return
         checked_at = time.monotonic()
         changes = self._changes
-        async with self.store.transaction() as tx:
+        async with self.store.snapshot() as tx:
             found = await tx.accounts.get(principal.username)
             ended = token_id is not None and await tx.accounts.token_ended(token_id)
         if found is None or not found.user.active:
@@ -490,7 +490,7 @@ class AccountsService:
         return exc.code
 
     async def _found(self, username: str) -> Account | None:
-        async with self.store.transaction() as tx:
+        async with self.store.snapshot() as tx:
             return await tx.accounts.get(username)
 
     async def _account(self, username: str) -> Account:

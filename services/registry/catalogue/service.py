@@ -244,18 +244,22 @@ class CatalogueService:
         audited by ``record_download`` instead."""
         grants = await self.grants.grants_for(principal)
         now = self.clock.now()
-        async with self.store.transaction() as tx:
+        # Read in a snapshot, never queued behind the write lock (SQLite's BEGIN
+        # IMMEDIATE waits for every filing's commit): most reads record nothing.
+        async with self.store.snapshot() as tx:
             record = await tx.documents.get(document_id)
-            decision = can(principal, action, record, grants)
-            if (decision.allowed and record is not None and audited(principal, action, record)
-                    and not (served_after_check and action == "download")
-                    and not (viewing and action == "read_text"
-                             and await tx.journal.allowed_since(
-                                 username=principal.username, document_id=document_id,
-                                 action=action, since=now - VIEWING_WINDOW))):
-                await tx.journal.audit(AuditEntry(
-                    action=action, username=principal.username, document_id=document_id,
-                    detail={"view_only": decision.view_only}), at=now)
+        decision = can(principal, action, record, grants)
+        if (decision.allowed and record is not None and audited(principal, action, record)
+                and not (served_after_check and action == "download")):
+            async with self.store.transaction() as tx:
+                if not (viewing and action == "read_text"
+                        and await tx.journal.allowed_since(
+                            username=principal.username, document_id=document_id,
+                            action=action, since=now - VIEWING_WINDOW)):
+                    await tx.journal.audit(AuditEntry(
+                        action=action, username=principal.username,
+                        document_id=document_id,
+                        detail={"view_only": decision.view_only}), at=now)
         if not decision.allowed:
             await self.journal.refused(
                 principal, action, decision.error(), document_id=document_id,
@@ -282,7 +286,7 @@ class CatalogueService:
         (D4), leaving out what the caller may not know exists, and when ``readable``,
         what they may not read the text of."""
         access = await self.access_filter(principal)
-        async with self.store.transaction() as tx:
+        async with self.store.snapshot() as tx:
             return await tx.documents.newest_first(household=household, access=access,
                                                    readable=readable,
                                                    limit=limit, offset=offset)
@@ -294,7 +298,7 @@ class CatalogueService:
         personal document without a loan, 借阅: B2, B8): a page is corrected by reading
         it, so the queue and its count hold only what the person can correct."""
         access = await self.access_filter(principal)
-        async with self.store.transaction() as tx:
+        async with self.store.snapshot() as tx:
             return await tx.documents.needing_review(access=access, limit=limit,
                                                      offset=offset)
 
@@ -305,7 +309,7 @@ class CatalogueService:
         """Those of ``document_ids`` the caller may know exist, in the order given (for
         the other services' listings, e.g. ingest's jobs)."""
         access = await self.access_filter(principal)
-        async with self.store.transaction() as tx:
+        async with self.store.snapshot() as tx:
             found = await tx.documents.visible(document_ids, access)
         return [document_id for document_id in dict.fromkeys(document_ids)
                 if document_id in found]
@@ -314,7 +318,7 @@ class CatalogueService:
         """Every version of the record's metadata, oldest first, to whoever may read the
         record (D6)."""
         grants = await self.grants.grants_for(principal)
-        async with self.store.transaction() as tx:
+        async with self.store.snapshot() as tx:
             record = await tx.documents.get(document_id)
             decision = can(principal, "read", record, grants)
             if decision.allowed:

@@ -17,7 +17,7 @@ from services.common.auth import Principal
 from services.common.contracts.lending import Loan
 from services.registry.circulation.service import CirculationService
 from services.registry.guards import allow
-from services.registry.lending.models import CopyRequest, ReturnCheck
+from services.registry.lending.models import CopyRequest, RenewalSeen, ReturnCheck
 
 
 class CirculationController(Controller):
@@ -40,9 +40,12 @@ class CirculationController(Controller):
 
     @post("/{loan_id:str}/renew", operation_id="renewLoan", status_code=HTTP_200_OK)
     async def renew(self, loan_id: FromPath[str], principal: NamedDependency[Principal],
-                    circulation: NamedDependency[CirculationService]) -> Loan:
-        """续借: ``due_at`` moves on (B4)."""
-        return await circulation.renew(principal, loan_id)
+                    circulation: NamedDependency[CirculationService],
+                    data: JSONBody[RenewalSeen | None] = None) -> Loan:
+        """续借: ``due_at`` moves on (B4); with ``renewals`` (the count the caller saw),
+        409 ``already_renewed`` if the loan was renewed since."""
+        return await circulation.renew(principal, loan_id,
+                                       seen=None if data is None else data.renewals)
 
     @post("/{loan_id:str}/copies", operation_id="recordLoanCopy",
           status_code=HTTP_201_CREATED, guards=[allow(*DESK)])

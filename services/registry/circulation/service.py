@@ -97,15 +97,24 @@ class CirculationService:
             principal, loan, Forbidden("only the borrower acknowledges receipt",
                                        code="not_borrower")))
 
-    async def renew(self, principal: Principal, loan_id: str) -> Loan:
+    async def renew(self, principal: Principal, loan_id: str, *, seen: int | None = None
+                    ) -> Loan:
         """续借 (B4): ``due_at`` moves on by the renewal period; the borrower asks, or an
-        archivist registers it; at most ``max_renewals`` times, never once expired."""
+        archivist registers it; at most ``max_renewals`` times, never once expired.
+        ``seen``, the renewals the caller saw, makes a repeated request (a double click,
+        a retry) ``already_renewed`` instead of a second renewal."""
         now = self.clock.now()
         async with self.store.transaction() as tx:
             loan = await loan_for_move(tx, loan_id)
             if principal.username == loan.borrower or principal.has_role(*RENEWERS):
                 check_move("renew", loan.status)
                 assert loan.due_at is not None  # every loan that is out has one
+                if seen is not None and seen != loan.renewals:
+                    raise Conflict(f"the loan was renewed since it was shown ({loan.renewals} "
+                                   f"renewals, due {loan.due_at.isoformat()}); it is not "
+                                   "renewed again", code="already_renewed",
+                                   extra={"renewals": loan.renewals,
+                                          "due_at": loan.due_at.isoformat()})
                 self.periods.check_renewal(renewals=loan.renewals, due_at=loan.due_at,
                                            now=now, zone=self.clock.zone)
                 due = self.periods.renewed(loan.due_at)

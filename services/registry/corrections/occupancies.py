@@ -69,6 +69,7 @@ async def ask(tx: Tx, principal: Principal, household: str, occupancy_id: int,
                                         moved_out=occupancy.moved_out)),
         reason=request.reason, requested_by=principal.username, requested_at=at,
         status="pending")
+    await tx.corrections.refuse_same_pending(correction)
     await tx.corrections.save(correction)
     await tx.journal.audit(AuditEntry(
         action="correction_requested", username=principal.username,

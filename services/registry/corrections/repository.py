@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from services.common.contracts.registry import AccessFilter
 from services.common.db import struct_of
+from services.common.errors import Conflict
 from services.registry.catalogue.repository import visible_to
 from services.registry.catalogue.tables import documents
 from services.registry.corrections.models import Correction, CorrectionFilters
@@ -45,6 +46,28 @@ class CorrectionsRepository(Repository):
         )
         if not stored.rowcount:
             await self.conn.execute(corrections.insert().values(**values))
+
+    async def refuse_same_pending(self, correction: Correction) -> None:
+        """409 ``correction_pending``, naming it, if a correction of the same document
+        (asking of the same version) or of the same occupancy as ``correction`` asks the
+        same ``changes`` and still waits: the same correction asked again (a double click
+        on 提交, a retry, a colleague asking the same at once) is decided once. The caller
+        holds the document's row locked; an occupancy's row is locked here, so two of them
+        sent at once find each other."""
+        if correction.occupancy_id is not None:
+            await self.first_row(sa.select(occupancies.c.occupancy_id).where(
+                occupancies.c.occupancy_id == correction.occupancy_id), lock=True)
+            same = corrections.c.occupancy_id == correction.occupancy_id
+        else:
+            same = sa.and_(corrections.c.document_id == correction.document_id,
+                           corrections.c.base_version == correction.base_version)
+        rows = (await self.conn.execute(sa.select(corrections).where(
+            same, corrections.c.status == "pending"))).mappings()
+        for row in rows:
+            if struct_of(row, Correction).changes == correction.changes:
+                raise Conflict("the same correction is already waiting for approval "
+                               f"({row['correction_id']})", code="correction_pending",
+                               extra={"correction_id": str(row["correction_id"])})
 
     async def get(self, correction_id: str, *, lock: bool = False) -> Correction | None:
         query = sa.select(corrections).where(corrections.c.correction_id == correction_id)

@@ -115,6 +115,7 @@ class CorrectionsService:
                 # Validated now (unknown category, no change) rather than at approval.
                 apply_changes(record, request.changes, rules, occupants=(), at=now,
                               today=self.clock.day_of(now))
+                await tx.corrections.refuse_same_pending(correction)
                 await tx.corrections.save(correction)
                 await tx.journal.audit(AuditEntry(
                     action="correction_requested", username=principal.username,

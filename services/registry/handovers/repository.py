@@ -19,6 +19,7 @@ from services.common.contracts.operations import (
 from services.common.contracts.registry import DocumentRecord
 from services.common.db import struct_of
 from services.common.models import SecurityLevel
+from services.registry.accounts.tables import users
 from services.registry.catalogue.tables import documents
 from services.registry.handovers.tables import handover_items, handover_signatures, handovers
 from services.registry.schema import Repository
@@ -40,6 +41,32 @@ class HandoversRepository(Repository):
              "category": record.category, "household": record.household,
              "filed_at": record.filed_at, "pages": record.pages}
             for position, record in enumerate(records, start=1)])
+
+    async def same_awaiting(self, request: HandoverRequest, records: list[DocumentRecord],
+                            *, by: str) -> str | None:
+        """The id of a handover ``by`` drew up that still awaits signatures and lists the
+        same documents between the same sides, centre, location and note as ``request``,
+        or None. The drawer's account row is locked first (FOR UPDATE on PostgreSQL;
+        SQLite's write lock already serialises), so the same one sent twice at once finds
+        its twin."""
+        await self.first_row(sa.select(users.c.username).where(users.c.username == by),
+                             lock=True)
+        location = msgspec.to_builtins(request.location) if request.location else None
+        rows = (await self.conn.execute(sa.select(handovers).where(
+            handovers.c.status == "awaiting_signatures", handovers.c.created_by == by,
+            handovers.c.service_centre == request.service_centre,
+            handovers.c.handed_over_by == request.handed_over_by,
+            handovers.c.received_by == request.received_by))).mappings().all()
+        wanted = sorted(record.document_id for record in records)
+        for row in rows:
+            if (row["location"], row["note"]) != (location, request.note):
+                continue
+            items = await self.conn.execute(
+                sa.select(handover_items.c.document_id)
+                .where(handover_items.c.handover_id == row["handover_id"]))
+            if sorted(str(document_id) for document_id in items.scalars()) == wanted:
+                return str(row["handover_id"])
+        return None
 
     async def header(self, handover_id: str, *, lock: bool = False) -> Handover | None:
         """The handover with its signatures, without its items; ``lock`` holds its row

@@ -84,6 +84,10 @@ class HandoverService:
             signers = await _signers(tx, request)
             records = await _documents(tx, principal, request)
             _check_signers_cleared(signers, records)
+            twin = await tx.handovers.same_awaiting(request, records, by=principal.username)
+            if twin is not None:  # the same form sent twice: drawn up once
+                raise Conflict(f"the same handover awaits its signatures already ({twin})",
+                               code="handover_exists", extra={"handover_id": twin})
             await tx.handovers.insert(handover_id, request, records, by=principal.username,
                                       at=now)
             await tx.journal.audit(AuditEntry(

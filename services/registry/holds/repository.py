@@ -17,6 +17,7 @@ from services.common.contracts.registry import HELD_STATUS, AccessFilter
 from services.common.contracts.retention import Hold, HoldStatus
 from services.common.db import struct_of
 from services.common.models import SecurityLevel
+from services.registry.accounts.tables import users
 from services.registry.catalogue.repository import visible_to
 from services.registry.catalogue.tables import documents
 from services.registry.holds.tables import legal_hold_documents, legal_holds
@@ -52,6 +53,25 @@ class HoldsRepository(Repository):
             await self.conn.execute(legal_hold_documents.insert(), [
                 {"hold_id": hold.hold_id, "document_id": document_id}
                 for document_id in hold.documents])
+
+    async def same_active(self, hold: Hold) -> str | None:
+        """The id of an active hold placed by the same person for the same reason over
+        the same documents, household and category as ``hold``, or None. The placer's
+        account row is locked first (FOR UPDATE on PostgreSQL; SQLite's write lock
+        already serialises), so the same hold sent twice at once finds its twin."""
+        await self.first_row(sa.select(users.c.username)
+                             .where(users.c.username == hold.placed_by), lock=True)
+        rows = (await self.conn.execute(sa.select(legal_holds).where(
+            legal_holds.c.status == "active", legal_holds.c.placed_by == hold.placed_by,
+            legal_holds.c.reason == hold.reason,
+            legal_holds.c.household.is_(None) if hold.household is None
+            else legal_holds.c.household == hold.household,
+            legal_holds.c.category.is_(None) if hold.category is None
+            else legal_holds.c.category == hold.category))).mappings().all()
+        for placed in await self._with_documents(rows):
+            if sorted(placed.documents) == sorted(hold.documents):
+                return placed.hold_id
+        return None
 
     async def get(self, hold_id: str, *, lock: bool = False) -> Hold | None:
         query = sa.select(legal_holds).where(legal_holds.c.hold_id == hold_id)

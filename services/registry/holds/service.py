@@ -70,6 +70,10 @@ class HoldsService:
                         documents=named, household=request.household,
                         category=request.category, placed_by=principal.username,
                         placed_at=now)
+            if (twin := await tx.holds.same_active(hold)) is not None:
+                # The same hold sent twice (a double click, a retry): placed once.
+                raise Conflict(f"the same hold is in force already ({twin})",
+                               code="hold_exists", extra={"hold_id": twin})
             await tx.holds.insert(hold)
             detail: dict[str, DetailValue] = {
                 "hold_id": hold.hold_id, "reason": hold.reason, "household": hold.household,

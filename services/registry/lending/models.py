@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
+
+from msgspec import Meta
 
 from services.common.contracts.fields import DocumentId, Text
 from services.common.contracts.lending import LoanKind, LoanStatus
@@ -33,6 +35,15 @@ class ReturnCheck(Struct):
 
     intact: bool
     note: Text | None = None
+
+
+class RenewalSeen(Struct):
+    """续借 as the caller saw the loan: the ``renewals`` it had then. A renewal asked again
+    with the same count (a double click, a retry, a second tab, the borrower and the desk
+    at once) finds the loan renewed since and is refused ``already_renewed``, not counted
+    a second time (B4 allows only ``ARCHIVE_LOAN_MAX_RENEWALS``)."""
+
+    renewals: Annotated[int, Meta(ge=0)] | None = None
 
 
 class IncidentResolution(Struct):

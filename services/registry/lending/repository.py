@@ -122,6 +122,25 @@ class LoansRepository(Repository):
             {"loan_id": loan.loan_id, "document_id": document_id, "position": position}
             for position, document_id in enumerate(document_ids)])
 
+    async def same_request_waiting(self, loan: LoanRow, document_ids: Collection[str]
+                                   ) -> str | None:
+        """The id of a request still waiting (requested or approved, not yet lent) that
+        asks what ``loan`` asks: the same borrower, asker, kind, documents, purpose,
+        reason and external reader; or None. The borrower's account row is locked first
+        (FOR UPDATE on PostgreSQL; SQLite's write lock already serialises), so two of the
+        same request sent at once find each other."""
+        await self.first_row(sa.select(users.c.username)
+                             .where(users.c.username == loan.borrower), lock=True)
+        rows = await self.conn.execute(sa.select(loans).where(
+            loans.c.borrower == loan.borrower, loans.c.requested_by == loan.requested_by,
+            loans.c.kind == loan.kind, loans.c.status.in_(("requested", "approved"))))
+        for row in map(_loan_row, rows.mappings()):
+            if ((row.purpose, row.reason, row.external)
+                    == (loan.purpose, loan.reason, loan.external)
+                    and set(await self.document_ids(row.loan_id)) == set(document_ids)):
+                return row.loan_id
+        return None
+
     async def get(self, loan_id: str, *, lock: bool = False) -> LoanRow | None:
         query = sa.select(loans).where(loans.c.loan_id == loan_id)
         row = await self.first_row(query, lock=lock)

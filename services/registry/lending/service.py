@@ -96,6 +96,7 @@ class LendingService:
                 await _check_not_out(tx, request.kind, document_ids)
                 row = _new_loan(request, principal, borrower, records, now)
                 await _check_someone_approves(tx, row, records)
+                await _check_not_asked_already(tx, row, document_ids)
                 await tx.loans.insert(row, document_ids)
                 await record_step(tx, row, "requested", username=principal.username,
                                   status="requested", at=now,
@@ -167,7 +168,7 @@ class LendingService:
     async def loan(self, principal: Principal, loan_id: str) -> Loan:
         """One loan, to its borrower, its requester or a register reader; else 404."""
         now = self.clock.now()
-        async with self.store.transaction() as tx:
+        async with self.store.snapshot() as tx:
             row = await tx.loans.get(loan_id)
             if row is not None and may_read(principal, row):
                 return (await views(tx, [row], now=now, clearance=principal.clearance))[0]
@@ -185,7 +186,7 @@ class LendingService:
             escalated=query.escalated, document_id=query.document_id,
             involving=None if principal.has_role(*REGISTER_READERS) else principal.username)
         now = self.clock.now()
-        async with self.store.transaction() as tx:
+        async with self.store.snapshot() as tx:
             if query.document_id is not None and not await visible_to(
                     tx.documents, principal, [query.document_id]):
                 return []
@@ -202,7 +203,7 @@ class LendingService:
         counted, without reading the loans' documents)."""
         filters = Filters(involving=None if principal.has_role(*REGISTER_READERS)
                           else principal.username)
-        async with self.store.transaction() as tx:
+        async with self.store.snapshot() as tx:
             return AwaitingCount(awaiting=len(await _awaiting(tx, principal, filters,
                                                               now=self.clock.now())))
 
@@ -212,7 +213,7 @@ class LendingService:
         each with its loan as it stands now, so a notice names whose loan it is, which
         documents and when it is due (B4: the head told of an escalation need not look
         it up); a loan the caller may no longer read is left out (``loan`` null)."""
-        async with self.store.transaction() as tx:
+        async with self.store.snapshot() as tx:
             found = await tx.loans.notifications(principal.username, unread=unread,
                                                  limit=limit, offset=offset)
             rows = await tx.loans.rows({notice.loan_id for notice in found if notice.loan_id})
@@ -227,7 +228,7 @@ class LendingService:
             correction=corrections.get(notice.correction_id or "")) for notice in found]
 
     async def unread(self, principal: Principal) -> UnreadCount:
-        async with self.store.transaction() as tx:
+        async with self.store.snapshot() as tx:
             return UnreadCount(unread=await tx.loans.count_unread(principal.username))
 
     async def mark_read(self, principal: Principal, marked: MarkRead) -> UnreadCount:
@@ -248,7 +249,7 @@ class LendingService:
                         ) -> list[Incident]:
         """Loss and damage reports opened at returns (B5), newest first; ``open_only``
         true: those not resolved yet, false: those resolved."""
-        async with self.store.transaction() as tx:
+        async with self.store.snapshot() as tx:
             return await tx.loans.incidents(open_only=open_only, limit=limit,
                                             offset=offset)
 
@@ -333,12 +334,13 @@ class LendingService:
 
     async def grants_for(self, principal: Principal) -> AccessGrants:
         """The documents ``principal`` may view through their digital loans (B2, B8): the
-        registry's ``GrantSource``; read in a short transaction of its own."""
+        registry's ``GrantSource``; read in a snapshot of its own (every access decision
+        asks it, so it never waits for a writer)."""
         if principal.is_service:
             return NO_GRANTS
         levels = [level for level in SECURITY_LEVELS
                   if security_rank(level) <= security_rank(principal.clearance)]
-        async with self.store.transaction() as tx:
+        async with self.store.snapshot() as tx:
             granted = await tx.loans.granted_documents(
                 principal.username, now=self.clock.now(), levels=levels)
         return AccessGrants.of(granted)
@@ -374,6 +376,11 @@ async def _step(tx: Tx, principal: Principal, loan_id: str, move: Move
     check_move(move, loan.status)
     approvals = await tx.loans.approvals(loan_id)
     step = len(approvals)
+    if move == "approve" and principal.username in {a.approver for a in approvals}:
+        # The same approval sent twice (a double click on 批准, a retry) says so, not that
+        # the next step is another role's.
+        return loan, step, Forbidden("you have approved this loan already; each step "
+                                     "needs another person", code="already_approved")
     levels = await tx.loans.levels([loan_id])
     refusal = approval_refusal(
         principal, role=loan.approvals_needed[step], borrower=loan.borrower,
@@ -381,6 +388,16 @@ async def _step(tx: Tx, principal: Principal, loan_id: str, move: Move
         earlier_approvers=[approval.approver for approval in approvals],
         levels=levels[loan_id])
     return loan, step, refusal
+
+
+async def _check_not_asked_already(tx: Tx, row: LoanRow, document_ids: list[str]) -> None:
+    """The same request sent again while the first still waits (a double click on 提交,
+    a retry, the back button and 提交 again) is refused, 409 ``already_requested`` naming
+    the waiting loan, so approvers are not asked twice for one need."""
+    waiting = await tx.loans.same_request_waiting(row, document_ids)
+    if waiting is not None:
+        raise Conflict(f"the same request is already waiting as loan {waiting}",
+                       code="already_requested", extra={"loan_id": waiting})
 
 
 async def _borrower(tx: Tx, username: str) -> User:

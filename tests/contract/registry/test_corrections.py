@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable
 from datetime import date, timedelta
 
@@ -9,6 +10,7 @@ import pytest
 
 from services.common.auth import Principal
 from services.common.contracts.corrections import (
+    Correction,
     CorrectionCount,
     OccupancyCorrectionRequest,
 )
@@ -407,6 +409,32 @@ async def test_the_proposer_withdraws_a_pending_correction_which_leaves_the_queu
     assert (record.title, record.version) == ("二装审批表", filed.version)
     assert [entry.detail["correction_id"] for entry in audited] == [pending.correction_id]
     assert again.value.code == "invalid_transition"
+
+
+async def test_the_same_correction_asked_twice_at_once_waits_once(registry: Registry) -> None:
+    """A double click on 提交 (or two archivists asking the same at the same moment): one
+    correction waits, the other answer names it; approvers decide it once."""
+    filed = await registry.file(working=True, title="二装审批表")
+    other = Principal(username="sun", roles=("archivist",), clearance="secret")
+    asked = [registry.services.corrections.request(
+        who, filed.document_id, _fix(title="二次装修审批表", base_version=filed.version))
+        for who in (ARCHIVIST, ARCHIVIST, other)]
+    results = await asyncio.gather(*asked, return_exceptions=True)
+    (waiting,) = [result for result in results if isinstance(result, Correction)]
+    refused = [result for result in results if isinstance(result, Conflict)]
+    assert [(r.code, r.extra["correction_id"]) for r in refused] == [
+        ("correction_pending", waiting.correction_id)] * 2
+    assert (await registry.services.corrections.awaiting_count(MANAGER)).awaiting == 1
+
+
+async def test_a_different_correction_of_a_document_waiting_for_one_waits_too(
+        registry: Registry) -> None:
+    filed = await registry.file(working=True, title="二装审批表")
+    first = await registry.services.corrections.request(
+        ARCHIVIST, filed.document_id, _fix(title="二次装修审批表"))
+    second = await registry.services.corrections.request(
+        ARCHIVIST, filed.document_id, _fix(title="二次装修审批表（B栋）"))
+    assert (first.status, second.status) == ("pending", "pending")
 
 
 async def test_only_the_proposer_withdraws_and_only_while_pending(registry: Registry) -> None:

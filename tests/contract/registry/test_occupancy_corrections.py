@@ -4,6 +4,7 @@ history, label, finder and documents' parts follow; the values before and after 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 import pytest
@@ -64,6 +65,21 @@ async def test_a_misspelt_name_waits_in_the_queue_then_relabels_and_is_found(
     assert (applied.status, applied.decided_by) == ("applied", "zhou")
     assert (after.label, after.occupants[1].occupant) == ("李娅", "李娅")
     assert [h.household for h in found] == ["A-1202"]
+
+
+async def test_the_same_correction_asked_twice_at_once_waits_once(registry: Registry
+                                                                   ) -> None:
+    """A double click on the confirmation (or two archivists asking the same at once):
+    one correction waits, the other answer names it."""
+    _, li_na = await _two_occupants(registry)
+    results = await asyncio.gather(
+        *(_ask(registry, li_na, principal=who, occupant="李娅")
+          for who in (ARCHIVIST, ARCHIVIST, OTHER_ARCHIVIST)), return_exceptions=True)
+    (asked,) = [result for result in results if isinstance(result, str)]
+    refused = [result for result in results if isinstance(result, Conflict)]
+    assert [(r.code, r.extra["correction_id"]) for r in refused] == [
+        ("correction_pending", asked)] * 2
+    assert (await registry.services.corrections.awaiting_count(MANAGER)).awaiting == 1
 
 
 async def test_nobody_approves_their_own_and_only_a_manager_approves(

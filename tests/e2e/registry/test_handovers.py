@@ -12,6 +12,7 @@ import os
 import subprocess
 import tarfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -146,6 +147,35 @@ def test_the_transfer_list_prints_two_copies_with_both_signatures(archive: Archi
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0][:3] == ["序号", "档号", "题名"]
     assert [row[1] for row in rows[1:]] == [documents[0]["archive_no"]]
+
+
+def test_the_same_handover_drawn_up_twice_at_once_is_drawn_up_once(archive: Archive
+                                                                     ) -> None:
+    """A double click on the form's button, or a retry: one handover awaits signatures."""
+    archive.file(household="A-1306")
+    body = {"service_centre": CENTRE, "handed_over_by": "chen", "received_by": "sun",
+            "households": ["A-1306"], "location": ARCHIVE_ROOM}
+    before = len(_get(archive, "wang", "/registry/handovers").json())
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda _: _post(archive, "wang", "/registry/handovers", body),
+                                range(2)))
+    (made,) = [answer for status, answer in answers if status == 201]
+    (refused,) = [answer for status, answer in answers if status == 409]
+    after = len(_get(archive, "wang", "/registry/handovers").json())
+    assert (refused["code"], refused["handover_id"]) == ("handover_exists", made["handover_id"])
+    assert after == before + 1
+
+
+def test_the_handover_form_sent_twice_opens_the_one_drawn_up(archive: Archive) -> None:
+    archive.file(household="A-1307")
+    form = {"service_centre": CENTRE, "handed_over_by": "chen", "received_by": "sun",
+            "households": "A-1307", "note": "", **ARCHIVE_ROOM}
+    with closing(signed_in(archive.server.url, "wang")) as browser:
+        sent = [browser.post("/ui/handovers", data={
+            "_csrf_token": browser.cookies["archive_csrf"], **form}) for _ in range(2)]
+    assert [answer.status_code for answer in sent] == [303, 303]
+    assert sent[0].headers["location"] == sent[1].headers["location"]
+    assert sent[0].headers["location"].endswith("?done=created")
 
 
 def test_a_handover_needs_two_people_and_an_archivist_receiving(archive: Archive) -> None:

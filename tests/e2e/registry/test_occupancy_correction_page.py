@@ -78,6 +78,20 @@ def test_an_archivist_asks_from_the_household_page_and_it_waits_for_a_department
         (occupancy_id, {"occupant": "张玮"}, "名字录错，按租约更正")]
 
 
+def test_the_confirmation_sent_twice_asks_once_and_both_answers_say_it_waits(
+        archivist: httpx.Client, wang: httpx.Client) -> None:
+    """A double click on the confirmation, or the back button and it again."""
+    (occupancy_id,) = _occupancy_ids(archivist, "D-0201", ("王五", "2020-03-01"))
+    url = f"/ui/households/D-0201/occupants/{occupancy_id}/correction"
+    asked = _sent(wang, url, wang.get(url).text, occupant="王伍", reason="名字录错")
+    done = [_sent(wang, url, asked.text) for _ in range(2)]
+    pending = archivist.get("/registry/corrections", params={
+        "status": "pending", "household": "D-0201"}).json()
+    assert [answer.status_code for answer in done] == [303, 303]
+    assert done[0].headers["location"] == done[1].headers["location"]
+    assert len(pending) == 1
+
+
 def test_a_move_in_overlapping_the_previous_occupant_is_refused_beside_its_field(
         archivist: httpx.Client, wang: httpx.Client) -> None:
     _, later = _occupancy_ids(archivist, "D-0102", ("刘洋", "2015-03-01"),

@@ -74,6 +74,21 @@ def test_a_lowered_security_level_waits_for_a_director_and_the_record_holds(
     assert [correction["changes"] for correction in pending] == [{"security": "ordinary"}]
 
 
+def test_a_lowering_sent_twice_waits_once_and_both_answers_say_it_waits(
+        server: ArchiveServer, archivist: httpx.Client, wang: httpx.Client) -> None:
+    """A double click on 提交 (or the back button and 提交 again): one correction for the
+    approvers, and the page says it waits, not that someone else changed the record."""
+    document_id = _filed(server, security="confidential")
+    sent = [_corrected(wang, document_id, security="ordinary", reason="经核对不涉密")
+            for _ in range(2)]
+    assert [answer.status_code for answer in sent] == [303, 303]
+    assert sent[0].headers["location"] == sent[1].headers["location"]
+    assert "等待总经理或客户服务中心负责人批准" in wang.get(sent[1].headers["location"]).text
+    pending = archivist.get("/registry/corrections", params={
+        "status": "pending", "document_id": document_id}).json()
+    assert len(pending) == 1
+
+
 def test_a_refusal_is_said_in_chinese_and_what_was_typed_is_kept(
         server: ArchiveServer, wang: httpx.Client) -> None:
     document_id = _filed(server)

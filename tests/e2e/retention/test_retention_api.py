@@ -195,6 +195,22 @@ def _hold_form(browser: httpx.Client, **fields: str) -> httpx.Response:
     return browser.post("/ui/holds", data={"_csrf_token": csrf.group(1), **fields})
 
 
+def test_the_hold_form_sent_twice_places_one_hold_and_says_so(shared: Archive) -> None:
+    """A double click on 设置保全, or a slow network's retry of it."""
+    archive = shared
+    filed = archive.file(household="A-1201")
+    with closing(signed_in(archive.server.url, "qian")) as browser:
+        sent = [_hold_form(browser, reason="业主再次起诉，保全来函", documents=filed["archive_no"])
+                for _ in range(2)]
+        said = browser.get(sent[1].headers["location"]).text
+    with archive.as_("qian") as client:
+        holds = client.get("/registry/holds", params={"document_id": filed["document_id"]})
+    assert [answer.headers["location"] for answer in sent] == [
+        "/ui/holds?done=placed", "/ui/holds?done=already_placed"]
+    assert "同样的保全刚才已经设置（表单提交了两次），没有重复设置" in said
+    assert len(holds.json()) == 1
+
+
 def test_a_refused_hold_form_comes_back_as_it_was_typed(shared: Archive) -> None:
     archive = shared
     filed = archive.file(household="A-1201")

@@ -5,6 +5,7 @@ is in the audit log, whose chain verifies."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from contextlib import closing
 from datetime import datetime, timedelta
@@ -65,9 +66,15 @@ def _file_confidential(archivist: httpx.Client, directory: Path) -> str:
     return str(job["document_id"])
 
 
+_requests = itertools.count(1)
+
+
 def _requested(client: httpx.Client, document_id: str, kind: str) -> dict[str, Any]:
+    """A request of its own (its reason numbered: the same request again while the first
+    waits is refused ``already_requested``)."""
     response = client.post("/registry/loans", json={
-        "documents": [document_id], "kind": kind, "purpose": "核对", "reason": "查询"})
+        "documents": [document_id], "kind": kind, "purpose": "核对",
+        "reason": f"查询 {next(_requests)}"})
     assert response.status_code == 201, response.text
     loan: dict[str, Any] = response.json()
     return loan

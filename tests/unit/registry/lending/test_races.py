@@ -6,17 +6,19 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from services.common.contracts.lending import Loan
-from services.common.errors import Conflict
+import pytest
+
+from services.common.contracts.lending import Loan, LoanRequest
+from services.common.errors import ArchiveError, Conflict
 from tests.unit.registry.lending.conftest import Lending, person
 
 
 async def _outcomes(*attempts: Any) -> list[str]:
-    """Each attempt's outcome: ``ok`` or the conflict's code."""
+    """Each attempt's outcome: ``ok`` or the refusal's (403, 409) code."""
     results = await asyncio.gather(*attempts, return_exceptions=True)
     outcomes = []
     for result in results:
-        if isinstance(result, Conflict):
+        if isinstance(result, ArchiveError) and result.status in (403, 409):
             outcomes.append(result.code)
         elif isinstance(result, BaseException):
             raise result
@@ -76,3 +78,57 @@ async def test_two_archivists_approving_the_last_step_at_once_sign_it_once(
     assert outcomes == ["invalid_transition", "ok"]
     assert (after.status, [a.role for a in after.approvals]) == (
         "approved", ["manager", "archivist"])
+
+
+async def test_the_same_renewal_sent_twice_at_once_renews_once(lending: Lending) -> None:
+    loan = await lending.out("li", [await lending.file()])
+    renew = lending.services.circulation.renew
+    outcomes = await _outcomes(renew(person("li"), loan.loan_id, seen=0),
+                               renew(person("li"), loan.loan_id, seen=0))
+    after = await lending.services.lending.loan(person("li"), loan.loan_id)
+    assert outcomes == ["already_renewed", "ok"]
+    assert after.renewals == 1
+
+
+async def test_a_renewal_that_saw_an_older_count_is_refused_not_counted(lending: Lending
+                                                                         ) -> None:
+    loan = await lending.out("li", [await lending.file()])
+    await lending.services.circulation.renew(person("li"), loan.loan_id, seen=0)
+    with pytest.raises(Conflict) as refused:
+        await lending.services.circulation.renew(person("wang"), loan.loan_id, seen=0)
+    after = await lending.services.lending.loan(person("li"), loan.loan_id)
+    assert (refused.value.code, refused.value.extra["renewals"]) == ("already_renewed", 1)
+    assert after.renewals == 1
+
+
+async def test_the_same_request_sent_twice_at_once_makes_one_loan(lending: Lending) -> None:
+    document = await lending.file()
+    results = await asyncio.gather(lending.request("li", [document]),
+                                   lending.request("li", [document]), return_exceptions=True)
+    (made,) = [result for result in results if isinstance(result, Loan)]
+    (refused,) = [result for result in results if isinstance(result, Conflict)]
+    assert (refused.code, refused.extra["loan_id"]) == ("already_requested", made.loan_id)
+    assert await lending.sql("SELECT loan_id FROM loans") == [(made.loan_id,)]
+
+
+async def test_a_different_request_for_the_same_documents_is_its_own_loan(lending: Lending
+                                                                          ) -> None:
+    document = await lending.file()
+    first = await lending.request("li", [document])
+    digital = await lending.request("li", [document], kind="digital")
+    other_reason = await lending.services.lending.request(person("li"), LoanRequest(
+        documents=[document.document_id], kind="paper", purpose="核对装修押金",
+        reason="业主再次来电"))
+    assert len({first.loan_id, digital.loan_id, other_reason.loan_id}) == 3
+
+
+async def test_the_same_approval_sent_twice_says_it_was_given_already(lending: Lending
+                                                                      ) -> None:
+    loan = await lending.request("li", [await lending.file()])
+    approve = lending.services.lending.approve
+    outcomes = await _outcomes(approve(person("zhou"), loan.loan_id, note=None),
+                               approve(person("zhou"), loan.loan_id, note=None))
+    again = await _outcomes(approve(person("zhou"), loan.loan_id, note=None))
+    after = await lending.services.lending.loan(person("li"), loan.loan_id)
+    assert (outcomes, again) == (["already_approved", "ok"], ["already_approved"])
+    assert [a.approver for a in after.approvals] == ["zhou"]

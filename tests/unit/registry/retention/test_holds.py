@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 import msgspec
 import pytest
 
-from services.common.contracts.retention import Tombstone
+from services.common.contracts.retention import Hold, Tombstone
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.registry.holds.models import HoldRequest
 from tests.unit.registry.retention.conftest import Retention, person
@@ -42,6 +43,34 @@ async def test_a_hold_names_documents_by_id_or_by_archive_number_in_any_case(
         await retention.services.holds.place(person("qian"), HoldRequest(
             reason="诉讼", documents=[by_id.archive_no, "2015-repair-A-1201-9999"]))
     assert refused.value.extra == {"documents": ["2015-repair-A-1201-9999"]}
+
+
+async def test_the_same_hold_sent_twice_at_once_is_placed_once(retention: Retention) -> None:
+    document = await retention.file(household="A-1201", category="repair")
+    same = HoldRequest(reason="诉讼", documents=[document.document_id])
+    results = await asyncio.gather(retention.services.holds.place(person("qian"), same),
+                                   retention.services.holds.place(person("qian"), same),
+                                   return_exceptions=True)
+    (placed,) = [result for result in results if isinstance(result, Hold)]
+    (refused,) = [result for result in results if isinstance(result, Conflict)]
+    covering = await retention.services.holds.holds(
+        person("qian"), status="active", document_id=document.document_id, limit=10, offset=0)
+    assert (refused.code, refused.extra["hold_id"]) == ("hold_exists", placed.hold_id)
+    assert [hold.hold_id for hold in covering] == [placed.hold_id]
+
+
+async def test_a_hold_for_another_reason_or_after_a_release_is_placed(retention: Retention
+                                                                      ) -> None:
+    document = await retention.file(household="A-1201", category="repair")
+    holds = retention.services.holds
+    first = await holds.place(person("qian"), HoldRequest(
+        reason="诉讼", documents=[document.document_id]))
+    other = await holds.place(person("qian"), HoldRequest(
+        reason="审计", documents=[document.document_id]))
+    await holds.release(person("qian"), first.hold_id, note="结案")
+    again = await holds.place(person("qian"), HoldRequest(
+        reason="诉讼", documents=[document.document_id]))
+    assert len({first.hold_id, other.hold_id, again.hold_id}) == 3
 
 
 async def test_the_holds_covering_a_document_are_listed(retention: Retention) -> None:
