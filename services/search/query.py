@@ -62,6 +62,9 @@ class QueryTerm(msgspec.Struct, frozen=True, kw_only=True):
     ``synonyms``: the term written with other words of the same meaning
     (``services.search.synonyms``: ``厨房漏水`` is also ``厨房渗水``), each matched as a term
     of its own and weighing less than the term as typed; none for a quoted phrase.
+    ``unless``: a synonym's only: the longer words in which it means something else
+    (``Synonyms.excepted``: 停车管理费 for 管理费); a document that writes one of them is
+    not found by the synonym.
     """
 
     text: str
@@ -71,6 +74,7 @@ class QueryTerm(msgspec.Struct, frozen=True, kw_only=True):
     quoted: bool = False
     also: str | None = None
     synonyms: tuple[QueryTerm, ...] = ()
+    unless: tuple[QueryTerm, ...] = ()
 
     @property
     def also_tokens(self) -> tuple[str, ...]:
@@ -102,8 +106,19 @@ def make_term(folded: str, *, quoted: bool = False, lone_cjk: bool | None = None
         lone_cjk=has_lone_cjk(folded) if lone_cjk is None else lone_cjk,
         quoted=quoted,
         also=spelled_otherwise(folded),
-        synonyms=tuple(term for term in map(make_term, others) if term is not None),
+        synonyms=tuple(term for term in (synonym_term(other, synonyms) for other in others)
+                       if term is not None),
     )
+
+
+def synonym_term(spelled: str, synonyms: Synonyms) -> QueryTerm | None:
+    """The term of ``spelled``, a search word written with a synonym, not finding the
+    documents that write a longer word in which that synonym means something else."""
+    term = make_term(spelled)
+    unless = tuple(made for made in map(make_term, synonyms.excepted(spelled))
+                   if made is not None)
+    return msgspec.structs.replace(term, unless=unless) if term is not None and unless \
+        else term
 
 
 def _chunks(folded: str) -> list[tuple[str, bool]]:
