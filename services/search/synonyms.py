@@ -144,7 +144,8 @@ class Synonyms:
                 continue
             if len([word for word in words if not word.startswith(EXCEPT_MARKS)]) < 2:
                 raise ConfigError(f"{path}:{number}: a group needs two words or more, "
-                                  f"apart by spaces or commas; got {raw.strip()!r}")
+                                  "apart by spaces or commas, besides those after a '-'; "
+                                  f"got {raw.strip()!r}")
             if unsearchable := [word for word in words if not list(folded_tokens(fold(
                     word[1:] if word.startswith(EXCEPT_MARKS) else word)))]:
                 raise ConfigError(f"{path}:{number}: {unsearchable[0]!r} holds no letter, "

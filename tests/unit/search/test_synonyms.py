@@ -170,3 +170,12 @@ def test_a_line_of_one_word_and_its_exceptions_is_named(tmp_path: Path, line: st
 
     with pytest.raises(ConfigError, match=":1: "):
         Synonyms.from_file(path)
+
+
+def test_a_group_of_one_word_and_its_exceptions_says_those_do_not_count(
+        tmp_path: Path) -> None:
+    path = tmp_path / "synonyms.txt"
+    path.write_text("合同 -联合同\n", encoding="utf-8")
+
+    with pytest.raises(ConfigError, match="two words or more, .* besides those after a '-'"):
+        Synonyms.from_file(path)
