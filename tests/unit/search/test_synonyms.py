@@ -177,5 +177,5 @@ def test_a_group_of_one_word_and_its_exceptions_says_those_do_not_count(
     path = tmp_path / "synonyms.txt"
     path.write_text("合同 -联合同\n", encoding="utf-8")
 
-    with pytest.raises(ConfigError, match="two words or more, .* besides those after a '-'"):
+    with pytest.raises(ConfigError, match=r"two words or more, .* besides those after a '-'"):
         Synonyms.from_file(path)
