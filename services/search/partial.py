@@ -59,7 +59,7 @@ import msgspec
 
 from services.common.text import TokenSpan, is_cjk, token_spans
 from services.common.text_keys import dates_in_words
-from services.search.query import QueryTerm, SearchQuery, make_term
+from services.search.query import QueryTerm, SearchQuery, make_term, synonym_term
 from services.search.synonyms import NO_SYNONYMS, Synonyms
 
 FEW_FULL_MATCHES = 20
@@ -151,18 +151,20 @@ def _split(term: QueryTerm, synonyms: Synonyms) -> list[tuple[QueryTerm, int, in
             continue
         piece = make_term(text[start:end], lone_cjk=term.lone_cjk, synonyms=synonyms)
         if piece is not None:
-            pieces.append((_with_word_synonyms(piece, start, end, words), start, end))
+            pieces.append((_with_word_synonyms(piece, start, end, words, synonyms),
+                           start, end))
     return pieces
 
 
 def _with_word_synonyms(piece: QueryTerm, start: int, end: int,
-                        words: list[tuple[int, int, tuple[str, ...]]]) -> QueryTerm:
+                        words: list[tuple[int, int, tuple[str, ...]]],
+                        synonyms: Synonyms) -> QueryTerm:
     """The piece at ``[start, end)``, also found where a document writes a synonym of the
     group's word it stands in: 产权 and 权人 of 产权人 where it writes 业主, so that the
     pieces of a word count alike whichever word of its group a document writes."""
     around = [other for word_start, word_end, others in words
               if word_start <= start and end <= word_end for other in others]
-    added = [made for made in map(make_term, around)
+    added = [made for made in (synonym_term(other, synonyms) for other in around)
              if made is not None and made not in piece.synonyms]
     return msgspec.structs.replace(piece, synonyms=piece.synonyms + tuple(added)) if added \
         else piece

@@ -25,6 +25,8 @@ Validation (``ValidationFailed``, HTTP 422) with stable codes:
 
 from __future__ import annotations
 
+import re
+
 import msgspec
 
 from services.common.contracts.search import (
@@ -62,6 +64,9 @@ class QueryTerm(msgspec.Struct, frozen=True, kw_only=True):
     ``synonyms``: the term written with other words of the same meaning
     (``services.search.synonyms``: ``厨房漏水`` is also ``厨房渗水``), each matched as a term
     of its own and weighing less than the term as typed; none for a quoted phrase.
+    ``unless``: a synonym's only: the longer words in which it means something else
+    (``Synonyms.excepted``: 停车管理费 for 管理费); a document that writes one of them is
+    not found by the synonym.
     """
 
     text: str
@@ -71,6 +76,7 @@ class QueryTerm(msgspec.Struct, frozen=True, kw_only=True):
     quoted: bool = False
     also: str | None = None
     synonyms: tuple[QueryTerm, ...] = ()
+    unless: tuple[QueryTerm, ...] = ()
 
     @property
     def also_tokens(self) -> tuple[str, ...]:
@@ -102,8 +108,19 @@ def make_term(folded: str, *, quoted: bool = False, lone_cjk: bool | None = None
         lone_cjk=has_lone_cjk(folded) if lone_cjk is None else lone_cjk,
         quoted=quoted,
         also=spelled_otherwise(folded),
-        synonyms=tuple(term for term in map(make_term, others) if term is not None),
+        synonyms=tuple(term for term in (synonym_term(other, synonyms) for other in others)
+                       if term is not None),
     )
+
+
+def synonym_term(spelled: str, synonyms: Synonyms) -> QueryTerm | None:
+    """The term of ``spelled``, a search word written with a synonym, not finding the
+    documents that write a longer word in which that synonym means something else."""
+    term = make_term(spelled)
+    unless = tuple(made for made in map(make_term, synonyms.excepted(spelled))
+                   if made is not None)
+    return msgspec.structs.replace(term, unless=unless) if term is not None and unless \
+        else term
 
 
 def _chunks(folded: str) -> list[tuple[str, bool]]:
@@ -135,8 +152,27 @@ def _chunks(folded: str) -> list[tuple[str, bool]]:
 
 
 def _words(unquoted: str) -> list[tuple[str, bool]]:
-    """The words of unquoted text; a phone or ID number pasted in groups is one."""
-    return [(word, False) for word in numbers_rejoined(unquoted.split())]
+    """The words of unquoted text; a phone or ID number pasted in groups is one, and a unit
+    code typed on into words (``b-0803漏水``) is apart from them."""
+    return [(part, False) for word in numbers_rejoined(unquoted.split())
+            for part in _code_apart(word)]
+
+
+_UNIT_CODE_IN = re.compile(r"(?<![a-z0-9-])([a-z0-9]{1,4}-[0-9]{3,5})(?![0-9-])")
+_CJK_WORDS = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+def _code_apart(word: str) -> list[str]:
+    """A (folded) word that is a unit code and Chinese words run together, ``b-0803漏水`` or
+    ``漏水b-0803``, as the code and the words: a clerk types the household's code on into
+    what they look for, which its letters never write beside it (the code is the file's,
+    not the letter's), so as one phrase it found nothing. A code with one character on
+    (``a-1201室``) stays whole."""
+    parts = [part for part in _UNIT_CODE_IN.split(word) if part]
+    if len(parts) > 1 and all(_UNIT_CODE_IN.fullmatch(part) or _CJK_WORDS.fullmatch(part)
+                              for part in parts):
+        return parts
+    return [word]
 
 
 def parse_terms(q: str, synonyms: Synonyms = NO_SYNONYMS) -> tuple[QueryTerm, ...]:

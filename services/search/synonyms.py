@@ -8,6 +8,14 @@ matches (``services.search.query``) and in a description's pieces
 (``services.search.partial``). A synonym found scores little (``SYNONYM_SCORE``), so the
 documents that write the word as typed come first; a quoted phrase is exact and gets none.
 
+A short word stands inside longer words that mean something else: 管理费 in 停车管理费 (a
+parking fee, not the property fee) or 管理费用 (an office's expenses), 合同 in 联合同意,
+天花 in 天花乱坠. A group lists those words after a ``-`` (``-停车管理费``): a letter that
+writes one of them is not found by the group's word it holds as a synonym (it is still found
+by that word typed, and by any other word of the query). A letter writing both 停车管理费
+and a plain 管理费 is missed by 物业费 then: a letter missed is less harm than a wrong one
+among the first, and the index, made of character pairs, cannot tell the two 管理费 apart.
+
 The groups are the company's to change: ``ARCHIVE_SYNONYMS_FILE`` names a UTF-8 file of
 one group a line, its words apart by spaces or commas (``#`` begins a comment); the groups
 below are the default. Synonyms are read at query time only, so a changed file takes
@@ -26,9 +34,10 @@ from services.common.text import fold, folded_tokens
 
 DEFAULT_GROUPS: tuple[tuple[str, ...], ...] = (
     ("漏水", "渗水", "渗漏"),
-    ("维修", "修理"),
+    ("维修", "修理", "-装修理"),
     ("装修", "装潢"),
-    ("物业管理费", "物业费", "管理费"),
+    ("物业管理费", "物业费", "管理费", "-停车管理费", "-车位管理费", "-停车场管理费", "-车场管理费",
+     "-管理费用"),
     ("业主", "房主", "屋主", "产权人"),
     ("租户", "租客", "承租人"),
     ("空调", "冷气"),
@@ -36,18 +45,19 @@ DEFAULT_GROUPS: tuple[tuple[str, ...], ...] = (
     ("押金", "按金", "保证金"),
     ("钥匙", "锁匙"),
     ("卫生间", "洗手间", "厕所"),
-    ("合同", "合约"),
+    ("合同", "合约", "-联合同", "-结合同", "-综合同", "-配合同", "-符合同", "-融合同"),
     ("噪音", "噪声"),
     ("燃气", "煤气"),
     ("停车位", "车位", "泊车位"),
     ("门禁卡", "门卡", "出入卡"),
     ("停电", "断电"),
     ("停水", "断水"),
-    ("保安", "安保", "护卫"),
-    ("天花板", "天花", "吊顶"),
+    ("保安", "安保", "护卫", "-平安保", "-公安保", "-治安保"),
+    ("天花板", "天花", "吊顶", "-天花乱坠", "-出天花", "-天花病"),
 )
 """The groups a property-management office needs most: repairs, fees, people, the Hong
-Kong words beside the mainland's (冷气, 升降机, 按金, 锁匙, 合约, 泊车位, 护卫)."""
+Kong words beside the mainland's (冷气, 升降机, 按金, 锁匙, 合约, 泊车位, 护卫); after a ``-``,
+the longer words in which one of them means something else (module docstring)."""
 
 SYNONYM_SCORE = 0.01
 """What a synonym found scores, in both backends: a constant below any word's own BM25,
@@ -59,6 +69,8 @@ MAX_SPELLINGS = 8
 groups would otherwise multiply them)."""
 
 _SEPARATORS = re.compile(r"[\s,，、;；]+")
+EXCEPT_MARKS = ("-", "－")
+"""What begins a word of a group in which the group's words mean something else."""
 
 
 class Synonyms:
@@ -67,11 +79,18 @@ class Synonyms:
 
     def __init__(self, groups: Iterable[Sequence[str]]) -> None:
         self._group_of: dict[str, tuple[str, ...]] = {}
+        self._except_of: dict[str, tuple[str, ...]] = {}
         for group in groups:
-            words = tuple(dict.fromkeys(fold(word).strip() for word in group if word.strip()))
+            folded = [fold(word).strip() for word in group if word.strip()]
+            words = tuple(dict.fromkeys(word for word in folded
+                                        if not word.startswith(EXCEPT_MARKS)))
+            excepted = [word[1:].strip() for word in folded if word.startswith(EXCEPT_MARKS)]
             for word in words:
                 others = self._group_of.get(word, ())
                 self._group_of[word] = tuple(dict.fromkeys((*others, *words)))
+                self._except_of[word] = tuple(dict.fromkeys((
+                    *self._except_of.get(word, ()),
+                    *(longer for longer in excepted if word in longer and longer != word))))
         self._longest_first = sorted(self._group_of, key=len, reverse=True)
         self._pattern = re.compile("|".join(map(re.escape, self._longest_first))) \
             if self._group_of else None
@@ -89,6 +108,16 @@ class Synonyms:
         found = list(self._pattern.finditer(folded))
         return tuple(islice(dict.fromkeys(_replaced(folded, found, self._group_of)),
                             MAX_SPELLINGS))
+
+    def excepted(self, spelled: str) -> tuple[str, ...]:
+        """The longer words in which a word of a group standing in ``spelled`` (a synonym
+        as it is searched for) means something else (module docstring), but for those
+        ``spelled`` stands in itself."""
+        if self._pattern is None:
+            return ()
+        return tuple(dict.fromkeys(
+            longer for found in self._pattern.finditer(spelled)
+            for longer in self._except_of[found.group()] if longer not in spelled))
 
     def words_at(self, folded: str) -> list[tuple[int, int, tuple[str, ...]]]:
         """Where words of groups stand in the folded search word ``folded`` (the longest
@@ -113,10 +142,12 @@ class Synonyms:
             words = [word for word in _SEPARATORS.split(raw.split("#", 1)[0]) if word]
             if not words:
                 continue
-            if len(words) < 2:
+            if len([word for word in words if not word.startswith(EXCEPT_MARKS)]) < 2:
                 raise ConfigError(f"{path}:{number}: a group needs two words or more, "
-                                  f"apart by spaces or commas; got {raw.strip()!r}")
-            if unsearchable := [word for word in words if not list(folded_tokens(fold(word)))]:
+                                  "apart by spaces or commas, besides those after a '-'; "
+                                  f"got {raw.strip()!r}")
+            if unsearchable := [word for word in words if not list(folded_tokens(fold(
+                    word[1:] if word.startswith(EXCEPT_MARKS) else word)))]:
                 raise ConfigError(f"{path}:{number}: {unsearchable[0]!r} holds no letter, "
                                   "digit or character to search for")
             groups.append(words)

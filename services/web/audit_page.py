@@ -72,6 +72,17 @@ printouts, checks), by the names staff use, which the audit log page lists too."
 ALL_ACTION_NAMES = ACTION_NAMES | OTHER_ACTION_NAMES
 """Every action the audit log page offers to filter by, in the order of its list."""
 
+DETAIL_NAMES = {
+    "reason": "原因", "archive_no": "档号", "household": "户号", "document_id": "文件编号",
+    "documents": "文件", "version": "版本", "note": "备注", "witnesses": "监销人",
+    "approved_by": "批准人", "category": "类别", "fields": "更正的字段", "state": "状态",
+    "title": "标题", "clearance_needed": "所需密级", "loan_id": "借阅编号", "kind": "方式",
+    "occupant": "住户", "disposal_due": "到期日", "retention_class": "保管期限",
+    "user": "用户", "role": "角色", "items": "条目", "position": "位置",
+}
+"""What else an entry recorded, by the names staff use (translated in the message context
+"audit detail"); a name not here shows as coded."""
+
 PROBLEMS = frozenset({"not_a_day", "days_reversed", "unknown_action", "unknown_document"})
 """What the page says is wrong with what was asked (the template words each)."""
 
@@ -165,7 +176,8 @@ class AuditRow:
     document_url: str | None
     redacted: bool
     """About a document (or a household) above the reader's clearance: named by nothing."""
-    detail: str
+    detail: list[tuple[str, str]]
+    """What else was recorded: (name, as staff say it or as coded; value)."""
 
 
 @dataclass(frozen=True)
@@ -197,9 +209,11 @@ def audit_view(filters: AuditFilters, entries: list[AuditRecord], zone: tzinfo) 
                      actions=list(ALL_ACTION_NAMES.items()))
 
 
-def _detail(detail: dict[str, AuditDetail]) -> str:
-    """What else was recorded, as ``archive audit list`` prints it (``name=value; …``)."""
+def _detail(detail: dict[str, AuditDetail]) -> list[tuple[str, str]]:
+    """What else was recorded, each name as staff say it (``DETAIL_NAMES``), each list's
+    values apart by commas."""
     if detail == {"redacted": True}:
-        return ""
-    return "; ".join(f"{name}={', '.join(map(str, value)) if isinstance(value, list) else value}"
-                     for name, value in detail.items() if value is not None)
+        return []
+    return [(DETAIL_NAMES.get(name, name),
+             ", ".join(map(str, value)) if isinstance(value, list) else str(value))
+            for name, value in detail.items() if value is not None]

@@ -383,6 +383,15 @@ class AuditRecord(Struct):
     the chain: the number a correction gave it since, D11, names it now)."""
 
 
+ChainProblem = Literal["entry_missing", "entry_unlinked", "entry_edited", "newest_deleted",
+                       "head_mismatch", "entry_inserted", "anchor_moved", "log_rewritten",
+                       "anchor_forged"]
+"""What is wrong with the audit log's chain, for a page to say in words: an entry deleted or
+renumbered, one that does not follow the one before, one edited, the newest deleted, the
+newest not the one the head recorded, one inserted after the newest, the keyed chain's
+start moved, the log rewritten since its anchor, the anchor not the archive's."""
+
+
 class ChainReport(Struct):
     """What checking the audit log's keyed chain found (``GET /registry/audit/verify``,
     ``archive audit verify``): intact, or the first entry whose link does not hold."""
@@ -392,6 +401,9 @@ class ChainReport(Struct):
     broken_at: int | None = None
     """``seq`` of the first entry whose link does not hold."""
     problem: str | None = None
+    """What is wrong, in English with the entries' numbers (for the log and the command)."""
+    reason: ChainProblem | None = None
+    """What is wrong, as a code a page words in the reader's language."""
     anchored_seq: int | None = None
     """The newest entry anchored in the object store, when an anchor was checked."""
     anchored_at: datetime | None = None

@@ -28,7 +28,7 @@ from typing import Any
 
 import msgspec
 
-from services.common.contracts.registry import ChainReport
+from services.common.contracts.registry import ChainProblem, ChainReport
 from services.registry.journal.models import Anchored, AuditEntry
 
 GENESIS = "0" * 64
@@ -85,7 +85,7 @@ class ChainWalk:
         self.last_seq = 0
         self.prev_hash = GENESIS
 
-    def step(self, row: Mapping[str, Any]) -> str | None:
+    def step(self, row: Mapping[str, Any]) -> tuple[ChainProblem, str] | None:
         """The problem with ``row``, the next stored entry; None if its link holds."""
         problem = _link_problem(row, self.last_seq + 1, self.prev_hash,
                                 key=self.key if int(row["seq"]) >= self.keyed_from else None)
@@ -97,19 +97,20 @@ class ChainWalk:
             self.anchored_hash = row["hash"]
         return None
 
-    def broken(self, problem: str) -> ChainReport:
+    def broken(self, problem: tuple[ChainProblem, str]) -> ChainReport:
         return ChainReport(intact=False, entries=self.checked, broken_at=self.last_seq + 1,
-                           problem=problem)
+                           reason=problem[0], problem=problem[1])
 
     def at_head(self, head_seq: int, head_hash: str) -> ChainReport:
         """The report once every entry up to the head read at the start was walked."""
         if self.last_seq != head_seq:
             return ChainReport(intact=False, entries=self.checked,
-                               broken_at=self.last_seq + 1,
+                               broken_at=self.last_seq + 1, reason="newest_deleted",
                                problem=f"the log ends at entry {self.last_seq} but {head_seq} "
                                        "entries were written: the newest entries were deleted")
         if self.prev_hash != head_hash:
             return ChainReport(intact=False, entries=self.checked, broken_at=self.last_seq,
+                               reason="head_mismatch",
                                problem=f"entry {self.last_seq} is not the entry the head "
                                        "recorded")
         return ChainReport(intact=True, entries=self.checked)
@@ -119,37 +120,41 @@ class ChainWalk:
         the anchored hash there."""
         when = anchor.at.astimezone(UTC).isoformat(timespec="seconds")
         problem = None
+        reason: ChainProblem = "anchor_moved"
         if anchor.keyed_from != keyed_from:
             problem = (f"the keyed chain starts at entry {keyed_from} in the database but at "
                        f"entry {anchor.keyed_from} in the anchor of {when}: it was moved")
         elif anchor.seq > self.last_seq:
+            reason = "newest_deleted"
             problem = (f"the log ends at entry {self.last_seq} but entry {anchor.seq} was "
                        f"anchored in the object store at {when}: the newest entries were "
                        "deleted")
         elif anchor.seq > 0 and self.anchored_hash != anchor.hash:
+            reason = "log_rewritten"
             problem = (f"entry {anchor.seq} is not the entry anchored at {when}: the log was "
                        "rewritten")
         if problem is not None:
             return ChainReport(intact=False, entries=report.entries,
                                broken_at=min(anchor.seq, self.last_seq + 1), problem=problem,
+                               reason=reason,
                                anchored_seq=anchor.seq, anchored_at=anchor.at)
         return msgspec.structs.replace(report, anchored_seq=anchor.seq, anchored_at=anchor.at)
 
 
 def _link_problem(row: Mapping[str, Any], expected_seq: int, prev_hash: str, *,
-                  key: AuditKey | None) -> str | None:
+                  key: AuditKey | None) -> tuple[ChainProblem, str] | None:
     seq = int(row["seq"])
     if seq != expected_seq:
-        return f"entry {expected_seq} is missing: it was deleted or renumbered"
+        return "entry_missing", f"entry {expected_seq} is missing: it was deleted or renumbered"
     if row["prev_hash"] != prev_hash:
-        return (f"entry {seq} does not follow entry {seq - 1}: an entry before it was "
-                "edited, deleted, inserted or moved")
+        return "entry_unlinked", (f"entry {seq} does not follow entry {seq - 1}: an entry "
+                                  "before it was edited, deleted, inserted or moved")
     entry = AuditEntry(action=row["action"], username=row["username"],
                        document_id=row["document_id"], outcome=row["outcome"],
                        code=row["code"])
     if chain_hash(seq, row["at"], entry, row["detail"], prev_hash, key=key) != row["hash"]:
         how = "its keyed hash (HMAC)" if key is not None else "its hash"
-        return f"entry {seq} was edited: its content no longer matches {how}"
+        return "entry_edited", f"entry {seq} was edited: its content no longer matches {how}"
     return None
 
 

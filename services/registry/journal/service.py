@@ -150,7 +150,7 @@ class JournalService:
         try:
             anchor = await self.anchors.latest() if self.anchors is not None else None
         except ForgedAnchor as exc:
-            return ChainReport(intact=False, entries=0, problem=exc.detail)
+            return ChainReport(intact=False, entries=0, problem=exc.detail, reason="anchor_forged")
         async with self.store.snapshot() as view:
             head_seq, head_hash = await view.journal.audit_head()
             keyed_from = await view.journal.keyed_from()
@@ -175,6 +175,7 @@ class JournalService:
                 beyond = await view.journal.first_beyond(now_seq)
             if beyond is not None:
                 return ChainReport(intact=False, entries=walk.checked, broken_at=beyond,
+                                   reason="entry_inserted",
                                    problem=f"entry {beyond} was inserted after the newest "
                                            "entry")
         if anchor is None or not report.intact:

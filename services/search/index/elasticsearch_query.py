@@ -136,11 +136,21 @@ def _body_readable(access: AccessFilter) -> dict[str, Any]:
 def _term_clause(term: QueryTerm, body_readable: dict[str, Any]) -> dict[str, Any]:
     """The term in the title, an identifier or a readable body, or one of its synonyms
     there (``QueryTerm.synonyms``), which scores ``SYNONYM_SCORE`` whatever its BM25."""
-    synonyms = [{"constant_score": {"filter": _spelled(synonym, body_readable),
+    synonyms = [{"constant_score": {"filter": _synonym(synonym, body_readable),
                                     "boost": SYNONYM_SCORE}} for synonym in term.synonyms]
     exact = _spelled(term, body_readable)
     return {"bool": {"minimum_should_match": 1, "should": [exact, *synonyms]}} if synonyms \
         else exact
+
+
+def _synonym(synonym: QueryTerm, body_readable: dict[str, Any]) -> dict[str, Any]:
+    """The synonym where the document holds none of the longer words in which it means
+    something else (``QueryTerm.unless``)."""
+    found = _spelled(synonym, body_readable)
+    if not synonym.unless:
+        return found
+    return {"bool": {"must": [found], "must_not": [
+        _spelled(longer, body_readable) for longer in synonym.unless]}}
 
 
 def _spelled(term: QueryTerm, body_readable: dict[str, Any]) -> dict[str, Any]:

@@ -119,9 +119,22 @@ class _Term:
         else wrapped across a line break, else as a key: a number written with or without
         its groups, an amount, a plate, a flat (as the index matches it:
         ``services.common.text_keys.key_spans``; every key holds a digit)."""
-        return (self._as_typed(text) or self._by_tokens(text)
-                or (self._across_lines(text) if "\n" in text else [])
-                or (self._as_key(text) if any(c.isdigit() for c in self._key) else []))
+        found = (self._as_typed(text) or self._by_tokens(text)
+                 or (self._across_lines(text) if "\n" in text else [])
+                 or (self._as_key(text) if any(c.isdigit() for c in self._key) else []))
+        return [span for span in found if not self._in_longer_word(text, span)] \
+            if self.term.unless else found
+
+    def _in_longer_word(self, text: str, span: Span) -> bool:
+        """Whether a synonym's ``span`` stands in a longer word in which it means something
+        else (``QueryTerm.unless``: 管理费 in 停车管理费), which did not find the document."""
+        for longer in self.term.unless:
+            at = text.find(longer.text, max(0, span[1] - len(longer.text)))
+            while 0 <= at <= span[0]:
+                if span[1] <= at + len(longer.text):
+                    return True
+                at = text.find(longer.text, at + 1)
+        return False
 
     def _as_key(self, text: str) -> list[Span]:
         key = self._key

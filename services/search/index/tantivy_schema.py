@@ -170,9 +170,19 @@ def _term_in(field: str, term: QueryTerm) -> tantivy.Query:
     if not term.synonyms:
         return found
     return tantivy.Query.boolean_query([(tantivy.Occur.Should, found), *(
-        (tantivy.Occur.Should, tantivy.Query.const_score_query(_spelled_in(field, synonym),
+        (tantivy.Occur.Should, tantivy.Query.const_score_query(_synonym_in(field, synonym),
                                                                SYNONYM_SCORE))
         for synonym in term.synonyms)])
+
+
+def _synonym_in(field: str, synonym: QueryTerm) -> tantivy.Query:
+    """The synonym in ``field`` where ``field`` holds none of the longer words in which it
+    means something else (``QueryTerm.unless``)."""
+    found = _spelled_in(field, synonym)
+    if not synonym.unless:
+        return found
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, found), *(
+        (tantivy.Occur.MustNot, _spelled_in(field, longer)) for longer in synonym.unless)])
 
 
 def _spelled_in(field: str, term: QueryTerm) -> tantivy.Query:

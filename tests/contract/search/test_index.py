@@ -237,6 +237,16 @@ async def test_a_building_typed_together_with_the_words_after_it_finds_them_apar
         assert await _fully_found(index, q) == {notice.document_id}, q
 
 
+async def test_a_unit_code_typed_on_into_the_words_finds_its_household_s_letters(
+        index: SearchIndex) -> None:
+    # The code is the file's (the household), the words the letter's: never side by side.
+    leak = doc(household="B-0803", body="主卧天花板漏水，墙角发霉")
+    await index.upsert([leak, doc(household="B-0804", body="厨房漏水"),
+                        doc(household="B-0803", body="门禁卡补办")])
+    for q in ("B-0803漏水", "漏水B-0803", "b-0803 漏水"):
+        assert await _fully_found(index, q) == {leak.document_id}, q
+
+
 async def test_an_amount_typed_without_its_cents_is_marked_where_the_page_writes_it(
         index: SearchIndex) -> None:
     await index.upsert([doc(body="押金：¥23,600.00，已收讫")])

@@ -109,3 +109,24 @@ async def test_the_company_s_own_groups_replace_the_default(open_index: IndexOpe
 
     assert await found(index, "水浸") == {flooded.document_id}
     assert await found(index, "漏水") == set()
+
+
+async def test_a_synonym_inside_a_longer_word_of_another_meaning_does_not_find_it(
+        index: SearchIndex) -> None:
+    # 管理费 stands in 停车管理费 (a parking fee) and 管理费用 (an office's expenses), 合同 in
+    # 联合同意: a clerk's 物业费 or 合约 must not bring those letters.
+    property_fee = doc(body="业主对物业管理费账单有疑问")
+    parking_fee = doc(body="本月停车管理费上调，请车位业主留意")
+    expenses = doc(body="管理费用报销明细：办公用品")
+    lease = doc(body="车位租赁合同到期提醒")
+    consent = doc(body="全体业主联合同意加装电梯")
+    await index.upsert([property_fee, parking_fee, expenses, lease, consent])
+
+    assert await found(index, "物业费") == {property_fee.document_id}
+    assert await found(index, "合约") == {lease.document_id}
+    # The word as typed still finds them, and so does the synonym written whole.
+    assert await found(index, "管理费") == {property_fee.document_id, parking_fee.document_id,
+                                           expenses.document_id}
+    parking = await index.search(SearchQuery(q="停车物业费"), SECRET)
+    assert [hit.document_id for hit in parking.hits if hit.match == "all"] == [
+        parking_fee.document_id]

@@ -73,10 +73,16 @@ def test_the_page_checks_the_chain_and_says_where_it_was_altered(
         connection.execute("DROP TRIGGER audit_log_no_update")
         connection.execute("UPDATE audit_log SET username = 'intruder' WHERE seq = 2")
     altered = qian.get("/ui/audit/verify")
+    qian.cookies.set("archive_language", "en")
+    altered_in_english = qian.get("/ui/audit/verify")
     qian.close()
 
     assert intact.status_code == 200, intact.text
     assert "审计日志完整：已核验" in intact.text
     assert "审计日志已被改动：从第 2 条起链接不再成立。" in altered.text
     assert "请立即保留数据库的副本" in altered.text
+    # Why, in the reader's words; the registry's English sentence only as the detail.
+    assert "原因：这一条的内容被改动过，与写入时的校验值不符。" in altered.text
+    assert "技术说明（报告时请附上）：<code>entry 2 was edited" in altered.text
+    assert "That entry was edited: its content no longer matches" in altered_in_english.text
     assert 'role="alert"' in altered.text

@@ -7,6 +7,7 @@ import pytest
 from services.common.text import fold_mapped
 from services.search.index.highlight import CONTEXT_AFTER, SNIPPETS_PER_HIT, Highlighter
 from services.search.query import parse_terms
+from services.search.synonyms import DEFAULT_SYNONYMS
 
 
 def highlights(body: str, q: str) -> list[str]:
@@ -84,3 +85,11 @@ def test_a_number_is_marked_as_the_body_writes_it() -> None:
         "联系电话：<mark>138 1234 5678</mark>，请回电"]
     assert highlights("电话13812345678。", "138-1234-5678") == ["电话<mark>13812345678</mark>。"]
     assert "<mark>" not in "".join(highlights("电话 138 1234 56789", "13812345678"))
+
+
+def test_a_synonym_is_not_marked_inside_a_longer_word_of_another_meaning() -> None:
+    # 物业费 finds 管理费, not the parking fee's 停车管理费: its snippet must not say it did.
+    highlighter = Highlighter(parse_terms("物业费", DEFAULT_SYNONYMS))
+
+    assert highlighter.snippets("本月物业管理费已缴，停车管理费未缴，另有管理费欠款") == [
+        "本月<mark>物业管理费</mark>已缴，停车管理费未缴，另有<mark>管理费</mark>欠款"]

@@ -140,3 +140,42 @@ def test_a_description_s_pieces_are_found_by_the_synonyms_of_the_word_they_stand
     leak = partial_match(parse_terms("阳台漏水严重", DEFAULT_SYNONYMS), DEFAULT_SYNONYMS)
     assert leak is not None
     assert [synonym.text for synonym in leak.pieces[2].synonyms] == ["渗水", "渗漏"]
+
+
+def test_a_group_names_the_longer_words_in_which_its_words_mean_something_else() -> None:
+    synonyms = Synonyms([("物业费", "管理费", "-停车管理费", "-管理费用")])
+
+    assert synonyms.others("物业费") == ("管理费",)
+    assert synonyms.excepted("管理费") == ("停车管理费", "管理费用")
+    # Not those the search word stands in itself: 停车物业费 is after the parking fee.
+    assert synonyms.excepted("停车管理费") == ("管理费用",)
+    assert [unless.text for unless in parse_terms("物业费", synonyms)[0].synonyms[0].unless] \
+        == ["停车管理费", "管理费用"]
+
+
+def test_the_company_s_file_names_the_longer_words_after_a_dash(tmp_path: Path) -> None:
+    path = tmp_path / "synonyms.txt"
+    path.write_text("合同 合约 -联合同 －结合同\n", encoding="utf-8")
+
+    synonyms = Synonyms.from_file(path)
+
+    assert synonyms.others("合约") == ("合同",)
+    assert synonyms.excepted("合同") == ("联合同", "结合同")
+
+
+@pytest.mark.parametrize("line", ["漏水 -渗漏水\n", "漏水 渗水 -\n"])
+def test_a_line_of_one_word_and_its_exceptions_is_named(tmp_path: Path, line: str) -> None:
+    path = tmp_path / "synonyms.txt"
+    path.write_text(line, encoding="utf-8")
+
+    with pytest.raises(ConfigError, match=":1: "):
+        Synonyms.from_file(path)
+
+
+def test_a_group_of_one_word_and_its_exceptions_says_those_do_not_count(
+        tmp_path: Path) -> None:
+    path = tmp_path / "synonyms.txt"
+    path.write_text("合同 -联合同\n", encoding="utf-8")
+
+    with pytest.raises(ConfigError, match=r"two words or more, .* besides those after a '-'"):
+        Synonyms.from_file(path)

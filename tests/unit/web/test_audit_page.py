@@ -113,7 +113,8 @@ def test_each_entry_reads_in_words_with_its_document_by_its_archive_number() -> 
     assert "借出" in chinese
     assert "Lent out" in english
     assert '<a href="/ui/documents/' + "d" * 32 + '">2030-complaint-A-1201-0001</a>' in chinese
-    assert "loan_id=L1; kind=paper" in chinese
+    assert "借阅编号：L1；方式：paper" in chinese
+    assert "Loan: L1; Kind: paper" in english
     assert "拒绝 <code>loan_required</code>" in chinese
     assert "（您无权知道的文件）" in chinese
     assert "(a document you may not know of)" in english

@@ -25,7 +25,7 @@ from services.common.models import (
     SECURITY_LEVEL_NAMES,
 )
 from services.registry.destruction.rules import LABELS, WITHHELD_LABELS
-from services.web.audit_page import ACTION_NAMES, ALL_ACTION_NAMES
+from services.web.audit_page import ACTION_NAMES, ALL_ACTION_NAMES, DETAIL_NAMES
 from services.web.corrections_page import CORRECTION_STATUS_NAMES, YES_NO
 from services.web.document_page import (
     APPROVED_CORRECTION,
@@ -99,6 +99,10 @@ def test_every_name_the_pages_translate_at_run_time_has_an_english_translation()
                     if (found := catalogue.get(name, context=AUDIT)) is None
                     or not found.string)
     assert untold == []
+    unnamed = sorted(name for name in DETAIL_NAMES.values()
+                     if (found := catalogue.get(name, context="audit detail")) is None
+                     or not found.string)
+    assert unnamed == []
     made_by = sorted(name for name in TEXT_MADE_BY_NAMES.values()
                      if (found := catalogue.get(name, context=TEXT_VERSION)) is None
                      or not found.string)
