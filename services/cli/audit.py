@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Mapping
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 import click
 from rich.console import Console
@@ -29,6 +29,7 @@ from rich.table import Table
 from services.cli.client import Api, api_options, echo_json, json_option
 from services.cli.named import DAY
 from services.cli.terminal import counted, local_time, tables
+from services.common.clock import day_start
 from services.common.config import Settings, load_settings
 from services.common.contracts.accounts import person
 from services.common.contracts.registry import AuditDetail, AuditRecord, ChainReport
@@ -72,8 +73,8 @@ def list_command(api: Api, username: str | None, action: str | None, refused: bo
     entries = api.run(api.registry.audit_log(
         api.token, after_seq=after_seq, limit=limit, username=username, action=action,
         outcome="refused" if refused else None, document_id=document_id,
-        since=_midnight(first_day, zone),
-        until=_midnight(last_day + timedelta(days=1) if last_day else None, zone)))
+        since=day_start(first_day.date(), zone) if first_day else None,
+        until=day_start(last_day.date() + timedelta(days=1), zone) if last_day else None))
     if as_json:
         echo_json(entries, indent=None)
     else:
@@ -81,11 +82,6 @@ def list_command(api: Api, username: str | None, action: str | None, refused: bo
         tables().print(audit_table(entries, zone, names=names))
     if len(entries) == limit:
         click.echo(f"more entries follow: add --after {entries[-1].seq}", err=True)
-
-
-def _midnight(day: datetime | None, zone: tzinfo) -> datetime | None:
-    """The start of ``day`` on the company's clocks."""
-    return None if day is None else datetime.combine(day.date(), time(), tzinfo=zone)
 
 
 def audit_table(entries: list[AuditRecord], zone: tzinfo, *, names: Mapping[str, str]

@@ -13,13 +13,14 @@ command says how many it kept.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 import click
 
 from services.cli.client import Api, api_options
 from services.cli.each_document import ask_each, exit_on_failures
 from services.cli.named import CATEGORY, DAY
+from services.common.clock import day_start
 from services.common.config import load_settings
 from services.common.contracts.ingest import OcrEngineName, ReocrRequest, ReocrResult
 from services.common.contracts.registry import DocumentRecord, in_file
@@ -50,8 +51,7 @@ def reocr(api: Api, engine: OcrEngineName | None, categories: tuple[str, ...],
     --replace-corrected; documents whose text you may not read are left out (counted).
     Resumable: run it again to continue."""
     zone = load_settings().time_zone
-    before = None if read_before is None else datetime.combine(read_before.date(), time(),
-                                                               tzinfo=zone)
+    before = None if read_before is None else day_start(read_before.date(), zone)
     if before is not None and before > datetime.now(zone):
         raise click.BadParameter(
             f"{read_before:%Y-%m-%d} has not begun: every document would be read again at "

@@ -8,11 +8,17 @@ issued at 07:30 in Shanghai is on that day's register, not the day before's (23:
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 COMPANY_ZONE = ZoneInfo("Asia/Shanghai")
 """The time zone a day is counted in unless ``ARCHIVE_TIME_ZONE`` names another."""
+
+
+def day_start(day: date, zone: tzinfo) -> datetime:
+    """The instant ``day`` begins on the clocks of ``zone`` (a range of days given by
+    people is from its first day's start to the start of the day after its last)."""
+    return datetime.combine(day, time(), tzinfo=zone)
 
 
 class Clock(ABC):

@@ -103,10 +103,7 @@ class Synonyms:
         in it (the longest where two begin at one place) replaced by each other word of its
         group, one word replaced before two, at most ``MAX_SPELLINGS``; empty when it holds
         none."""
-        if self._pattern is None:
-            return ()
-        found = list(self._pattern.finditer(folded))
-        return tuple(islice(dict.fromkeys(_replaced(folded, found, self._group_of)),
+        return tuple(islice(dict.fromkeys(_replaced(folded, self.words_at(folded))),
                             MAX_SPELLINGS))
 
     def excepted(self, spelled: str) -> tuple[str, ...]:
@@ -154,19 +151,18 @@ class Synonyms:
         return cls(groups)
 
 
-def _replaced(folded: str, found: Sequence[re.Match[str]],
-              group_of: dict[str, tuple[str, ...]]) -> Iterator[str]:
-    """``folded`` with one of the ``found`` words replaced by another of its group, then two,
-    and so on (lazily: a long word holding many would otherwise multiply them)."""
-    for count in range(1, len(found) + 1):
-        for chosen in combinations(found, count):
-            others = [[word for word in group_of[match.group()] if word != match.group()]
-                      for match in chosen]
-            for words in product(*others):
+def _replaced(folded: str, words: Sequence[tuple[int, int, tuple[str, ...]]]
+              ) -> Iterator[str]:
+    """``folded`` with one of the ``words`` of groups standing in it (``Synonyms.words_at``)
+    replaced by another of its group, then two, and so on (lazily: a long word holding
+    many would otherwise multiply them)."""
+    for count in range(1, len(words) + 1):
+        for chosen in combinations(words, count):
+            for others in product(*(other for _, _, other in chosen)):
                 spelled, cursor = [], 0
-                for match, word in zip(chosen, words, strict=True):
-                    spelled += [folded[cursor:match.start()], word]
-                    cursor = match.end()
+                for (start, end, _), other in zip(chosen, others, strict=True):
+                    spelled += [folded[cursor:start], other]
+                    cursor = end
                 yield "".join([*spelled, folded[cursor:]])
 
 

@@ -54,7 +54,7 @@ class AuditPages(Controller):
             except NotFound:
                 problem = "unknown_document"
         return page.render("audit.html", status_code=422 if problem else 200,
-                           view=audit_view(filters, entries, page.pages.zone),
+                           view=audit_view(filters, entries),
                            problem=problem)
 
     @get("/verify", operation_id="auditChainPage")

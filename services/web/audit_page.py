@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from services.common.auth import Principal
-from services.common.contracts.registry import AuditDetail, AuditRecord
+from services.common.clock import day_start
+from services.common.contracts.registry import REDACTED_DETAIL, AuditDetail, AuditRecord
 from services.common.models import MAX_USERNAME
 from services.common.operations import AUDIT_READERS
 from services.common.text import fold
@@ -117,13 +118,12 @@ class AuditFilters:
 
     def since(self, zone: tzinfo) -> datetime | None:
         """The start of the first day on the company's clocks."""
-        return None if self.first_day is None else datetime.combine(self.first_day, time(),
-                                                                    tzinfo=zone)
+        return None if self.first_day is None else day_start(self.first_day, zone)
 
     def until(self, zone: tzinfo) -> datetime | None:
         """The start of the day after the last (the last day is included)."""
-        return None if self.last_day is None else datetime.combine(
-            self.last_day + timedelta(days=1), time(), tzinfo=zone)
+        return None if self.last_day is None else day_start(
+            self.last_day + timedelta(days=1), zone)
 
 
 def may_read(principal: Principal) -> bool:
@@ -168,8 +168,6 @@ def _day(typed: str) -> date | None:
 @dataclass(frozen=True)
 class AuditRow:
     entry: AuditRecord
-    at: datetime
-    """When, on the company's clocks."""
     action: str
     """The action by the name staff use (Chinese; translated in the context "audit
     trail"), or as coded when it has none."""
@@ -192,16 +190,16 @@ class AuditView:
     """The actions to choose from: (code, name)."""
 
 
-def audit_view(filters: AuditFilters, entries: list[AuditRecord], zone: tzinfo) -> AuditView:
+def audit_view(filters: AuditFilters, entries: list[AuditRecord]) -> AuditView:
     """The page for ``entries`` as the registry answered ``filters``: asked for one more
     than a page holds, so that one past the page says older entries follow."""
     shown = entries[:AUDIT_PAGE]
     older = len(entries) > AUDIT_PAGE
-    rows = [AuditRow(entry=entry, at=entry.at.astimezone(zone),
+    rows = [AuditRow(entry=entry,
                      action=ALL_ACTION_NAMES.get(entry.action, entry.action),
                      document_url=document_url(entry.document_id) if entry.document_id
                      else None,
-                     redacted=entry.detail == {"redacted": True},
+                     redacted=entry.detail == REDACTED_DETAIL,
                      detail=_detail(entry.detail)) for entry in shown]
     return AuditView(filters=filters, rows=rows,
                      older_url=filters.url(before=shown[-1].seq) if older else None,
@@ -212,7 +210,7 @@ def audit_view(filters: AuditFilters, entries: list[AuditRecord], zone: tzinfo) 
 def _detail(detail: dict[str, AuditDetail]) -> list[tuple[str, str]]:
     """What else was recorded, each name as staff say it (``DETAIL_NAMES``), each list's
     values apart by commas."""
-    if detail == {"redacted": True}:
+    if detail == REDACTED_DETAIL:
         return []
     return [(DETAIL_NAMES.get(name, name),
              ", ".join(map(str, value)) if isinstance(value, list) else str(value))

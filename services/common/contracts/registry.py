@@ -364,6 +364,11 @@ class AuditTrailEntry(Struct):
     detail: dict[str, AuditDetail]
 
 
+REDACTED_DETAIL: dict[str, AuditDetail] = {"redacted": True}
+"""An audit entry's detail in place of what it recorded, for a reader who may not know of
+its document or household (counted, not named)."""
+
+
 class AuditRecord(Struct):
     """One entry of the audit log (O4) as ``GET /registry/audit`` answers it, with the
     links of its keyed chain."""

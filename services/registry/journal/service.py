@@ -31,6 +31,7 @@ import msgspec
 from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.contracts.registry import (
+    REDACTED_DETAIL,
     AuditRecord,
     AuditTrailEntry,
     ChainReport,
@@ -67,7 +68,6 @@ from services.registry.store import RegistryStore, Tx
 
 MAX_FEED_PAGE = 5000
 VERIFY_PAGE = 5000
-REDACTED_DETAIL = {"redacted": True}
 HOLD_ACTIONS = ("hold_placed", "hold_released")
 COUNTED_DETAIL = frozenset({"documents_recomputed", "documents_attached"})
 """What an entry about a household counts of the documents a change placed anew."""

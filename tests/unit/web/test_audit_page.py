@@ -87,14 +87,14 @@ def test_a_full_page_links_to_the_older_entries_with_the_same_filters() -> None:
     filters, _ = asked(user="li", first_day="2030-03-01", outcome="refused")
     entries = [entry(seq) for seq in range(500, 500 - AUDIT_PAGE - 1, -1)]
 
-    view = audit_view(filters, entries, SHANGHAI)
+    view = audit_view(filters, entries)
 
     assert len(view.rows) == AUDIT_PAGE
     assert view.older_url == (
         f"/ui/audit?user=li&outcome=refused&from=2030-03-01&before={500 - AUDIT_PAGE + 1}")
     assert view.newest_url is None
     older = audit_view(AuditFilters(user="li", first_day=date(2030, 3, 1), before=401),
-                       entries[:3], SHANGHAI)
+                       entries[:3])
     assert older.older_url is None
     assert older.newest_url == "/ui/audit?user=li&from=2030-03-01"
 
@@ -105,7 +105,7 @@ def test_each_entry_reads_in_words_with_its_document_by_its_archive_number() -> 
         entry(3, "loan_issued", detail={"loan_id": "L1", "kind": "paper"}),
         entry(2, "download", outcome="refused", code="loan_required"),
         entry(1, "read", document_id=None, archive_no=None, detail={"redacted": True}),
-    ], SHANGHAI)
+    ])
 
     chinese, english = in_both_languages(QIAN, "/ui/audit", "audit.html", view=view,
                                          problem="")
@@ -125,7 +125,7 @@ def test_a_wrong_document_says_what_to_type() -> None:
     filters, _ = asked(document="2030-nothing-0001")
 
     chinese, english = in_both_languages(QIAN, "/ui/audit", "audit.html",
-                                         view=audit_view(filters, [], SHANGHAI),
+                                         view=audit_view(filters, []),
                                          problem="unknown_document")
 
     assert "没有档号为“2030-nothing-0001”的文件" in chinese
