@@ -9,11 +9,10 @@ phone: 12 MB of the same style sheet and scripts). The documents' page images st
 
 from __future__ import annotations
 
-import hashlib
 from functools import cache
 from pathlib import Path
 
-from services.common.api_reference import ASSET_CACHING
+from services.common.api_reference import ASSET_CACHING, content_digest
 from services.common.web import PAGES_PREFIX
 
 STATIC = Path(__file__).parent / "static"
@@ -26,5 +25,4 @@ KEPT = ASSET_CACHING
 def static_url(name: str) -> str:
     """The address of ``static/name`` with its content's hash (read once per process: the
     files change only with a release, which restarts it)."""
-    digest = hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:16]
-    return f"{STATIC_PATH}/{name}?v={digest}"
+    return f"{STATIC_PATH}/{name}?v={content_digest(STATIC / name)}"

@@ -57,7 +57,7 @@ class SwaggerViewer(OpenAPIRenderPlugin):
     def __init__(self) -> None:
         super().__init__(path="/swagger")
         # Read once as the app is made (2 ms of CPU), not on a request.
-        self._digests = {name: _digest(STATIC / name) for name in (STYLE, *SCRIPTS)}
+        self._digests = {name: content_digest(STATIC / name) for name in (STYLE, *SCRIPTS)}
 
     def receive_router(self, router: Router) -> None:
         router.register(create_static_files_router(
@@ -74,5 +74,7 @@ class SwaggerViewer(OpenAPIRenderPlugin):
                            schema=escape(self.get_openapi_json_route(request))).encode()
 
 
-def _digest(path: Path) -> str:
+def content_digest(path: Path) -> str:
+    """What an address of a file kept a year (``ASSET_CACHING``) carries in its query: its
+    content's hash, so that another content has another address."""
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
