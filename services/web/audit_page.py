@@ -12,77 +12,141 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
+from typing import Any, Literal
 
 from services.common.auth import Principal
 from services.common.clock import day_start
+from services.common.contracts.inventory import BOX_STATE_NAMES
+from services.common.contracts.operations import SIDE_NAMES
 from services.common.contracts.registry import REDACTED_DETAIL, AuditDetail, AuditRecord
-from services.common.models import MAX_USERNAME
+from services.common.models import (
+    CATEGORY_NAMES,
+    DEPARTMENT_NAMES,
+    MAX_USERNAME,
+    RETENTION_CLASS_NAMES,
+    ROLE_NAMES,
+    SECURITY_LEVEL_NAMES,
+)
 from services.common.operations import AUDIT_READERS
 from services.common.text import fold
 from services.common.web import PAGES_PREFIX
+from services.web.audit_actions import ALL_ACTION_NAMES
+from services.web.corrections_page import YES_NO
+from services.web.document_page import (
+    ENGINE_NAMES,
+    FIELD_NAMES,
+    FINDING_NAMES,
+    LOAN_KIND_NAMES,
+    LOAN_STATUS_NAMES,
+)
 from services.web.limits import LIMITS
 from services.web.links import address, document_url
+from services.web.retention_page import DECISION_NAMES, ITEM_STATE_NAMES
 
 AUDIT_PAGE = 100
 """Entries a page shows."""
 
-ACTION_NAMES = {
-    "filed": "归档", "list": "检索", "read": "查看目录", "read_text": "阅读内容",
-    "download": "下载原件", "correction_requested": "申请更正",
-    "corrected": "更正", "correction_rejected": "驳回更正",
-    "correction_withdrawn": "撤回更正", "text_revised": "重新识别文字",
-    "fixity_finding": "四性检测发现问题",
-    "loan_requested": "提出借阅申请", "loan_approved": "批准借阅", "loan_rejected": "驳回借阅",
-    "loan_issued": "借出", "loan_acknowledged": "确认收到", "loan_renewed": "续借",
-    "loan_copy_recorded": "登记复制", "loan_returned": "归还", "loan_past_due": "超期提醒",
-    "loan_escalated": "超期上报",
-    "loan_incident_resolved": "借阅事故已处理", "loan_withdrawn": "撤回借阅申请",
-    "hold_placed": "冻结（法律保全）", "hold_released": "解除冻结", "appraised": "鉴定",
-    "kept_after_appraisal": "鉴定后继续保存", "approved_for_destruction": "批准销毁",
-    "sweep_item_no_longer_due": "不再到期，移出清理清单",
-    "destruction_withheld": "暂缓销毁", "destroyed": "销毁", "transferred": "移出",
-    "attached_to_part": "归入住户部分", "retention_restarted": "退租后重新起算保管期限",
-    "placed_after_upgrade": "升级后按归档日期归位",
-}
-"""O4: the audit actions about a document by the names staff use (a refusal carries the
-action asked for, under its success's name: ``read_text``, ``correction_requested``);
-an action not named here shows as coded. Pages translate them in the message context
-"audit trail": an entry tells what happened ("lent out"), while a button with the same
-Chinese word asks for it ("Lend out")."""
-
-OTHER_ACTION_NAMES = {
-    "login": "登录", "logout": "退出登录", "user_created": "新建账户",
-    "user_changed": "修改账户", "user_deactivated": "停用账户", "user_reactivated": "恢复账户",
-    "password_reset": "重设密码", "password_changed": "修改本人密码",
-    "household_created": "建立户档", "occupant_changed": "住户变更", "moved_out": "退租",
-    "occupancy_corrected": "更正住户记录", "schedule_changed": "修改保管期限表",
-    "sweep_started": "开始到期清理", "sweep_approved": "批准清理清单",
-    "sweep_rejected": "驳回清理清单", "destruction_registered": "编制销毁清册",
-    "destruction_witnessed": "监销签字", "destruction_started": "开始销毁",
-    "destruction_executed": "销毁执行完毕", "destruction_cancelled": "撤销销毁清册",
-    "handover_created": "编制移交清单", "handover_signed": "移交签字",
-    "handover_completed": "移交完成", "handover_cancelled": "撤销移交清单",
-    "inventory_started": "开始盘点", "inventory_item_checked": "盘点核对",
-    "inventory_completed": "盘点完成", "discrepancy_resolved": "处理盘点差异",
-    "condition_checked": "保管状况检查", "catalogue_printed": "打印目录",
-    "fixity_check": "四性检测", "refusals_not_itemised": "多次被拒，未逐条记录",
-}
-"""The audit log's other actions (accounts, households, retention, handovers, inventories,
-printouts, checks), by the names staff use, which the audit log page lists too."""
-
-ALL_ACTION_NAMES = ACTION_NAMES | OTHER_ACTION_NAMES
-"""Every action the audit log page offers to filter by, in the order of its list."""
-
 DETAIL_NAMES = {
-    "reason": "原因", "archive_no": "档号", "household": "户号", "document_id": "文件编号",
-    "documents": "文件", "version": "版本", "note": "备注", "witnesses": "监销人",
-    "approved_by": "批准人", "category": "类别", "fields": "更正的字段", "state": "状态",
-    "title": "标题", "clearance_needed": "所需密级", "loan_id": "借阅编号", "kind": "方式",
-    "occupant": "住户", "disposal_due": "到期日", "retention_class": "保管期限",
-    "user": "用户", "role": "角色", "items": "条目", "position": "位置",
+    # what an entry is about
+    "archive_no": "档号", "household": "户号", "document_id": "文件编号", "documents": "文件",
+    "title": "标题", "category": "类别", "version": "版本", "text_version": "文字版本",
+    "user": "用户", "address": "登录地址", "catalogue": "目录", "building": "楼栋",
+    "floor": "楼层", "service_centre": "服务中心", "sha256": "SHA-256 摘要",
+    "digest": "签字摘要", "engine": "识别引擎", "view_only": "只读",
+    # accounts
+    "roles": "角色", "clearance": "密级", "department": "部门", "full_name": "姓名",
+    "password_set": "已设密码", "changed": "修改的项", "previous_roles": "原角色",
+    "previous_clearance": "原密级", "previous_department": "原部门",
+    "previous_full_name": "原姓名",
+    # loans
+    "loan_id": "借阅编号", "kind": "类型", "borrower": "借阅人", "status": "状态",
+    "was": "原状态", "role": "角色", "step": "审批步骤", "approvals_needed": "需要的审批",
+    "due_at": "应还时间", "renewals": "续借次数", "copy_id": "复制编号",
+    "copied_document": "复制的文件", "intact": "完好", "incident_id": "事故编号",
+    "resolution": "处理结果", "notified": "已通知",
+    # corrections and occupants
+    "correction_id": "更正编号", "fields": "更正的字段", "requested_by": "申请人",
+    "approved_by": "批准人", "approvers": "审批人", "occupant": "住户",
+    "previous_occupant": "原住户", "occupancy_id": "住户记录编号",
+    "previous_occupancy_id": "原住户记录编号", "moved_in": "迁入日期",
+    "moved_out": "退租日期", "retention_start": "保管起算日",
+    "documents_attached": "归入的文件数", "documents_recomputed": "重算期限的文件数",
+    # retention, holds, destruction, transfers
+    "sweep_id": "清理编号", "as_of": "截至", "items": "条目", "item": "条目",
+    "decision": "鉴定意见", "opinion": "意见说明", "outcome": "鉴定结果",
+    "keep_until": "保存至", "keep_class": "改定的保管期限", "destroy": "予以销毁的条目",
+    "kept": "继续保存的条目", "destroy_after": "最早销毁日期", "disposal_due": "到期日",
+    "new_disposal_due": "新的到期日", "retention_class": "保管期限", "state": "状态",
+    "hold_id": "冻结编号", "destruction_id": "销毁清册编号", "witnesses": "监销人",
+    "destroyed": "已销毁的条目", "withheld": "暂缓的条目", "transfer_id": "移出编号",
+    "recipient": "接收单位",
+    # handovers and inventories
+    "handover_id": "移交清单编号", "handed_over_by": "移交人", "received_by": "接收人",
+    "side": "签字方", "signed": "已签字", "relocated": "改放位置的文件",
+    "inventory_id": "盘点编号", "boxes": "盒数", "check_id": "检查编号",
+    "problems": "问题", "discrepancies": "差异", "unplaced": "未归位",
+    # checks and refusals
+    "run_id": "检测编号", "trigger": "发起方式", "documents_checked": "检测的文件数",
+    "bytes_hashed": "核验的字节数", "findings": "发现的问题", "kinds": "问题类型",
+    "detail": "说明", "reason": "原因", "note": "备注", "count": "次数",
+    "minute": "时间", "actions": "操作", "clearance_needed": "所需密级",
+    "position": "位置", "files": "文件数", "year": "年份", "labels": "标签数",
 }
 """What else an entry recorded, by the names staff use (translated in the message context
 "audit detail"); a name not here shows as coded."""
+
+PEOPLE = frozenset({"user", "borrower", "requested_by", "approved_by", "approvers",
+                    "witnesses", "handed_over_by", "received_by", "notified"})
+"""Details that name people by username: shown as the pages name people, 王芳（wang）."""
+
+TIMES = frozenset({"due_at", "minute"})
+"""Details that are instants: shown on the company's clocks."""
+
+DAYS = frozenset({"as_of", "keep_until", "destroy_after", "disposal_due",
+                  "new_disposal_due", "moved_in", "moved_out", "retention_start"})
+"""Details that are days."""
+
+COUNTED_FROM_ZERO = frozenset({"step"})
+"""Details counted from 0 in the registry, shown from 1 (the first approval step is 1)."""
+
+
+TRIGGER_NAMES = {"manual": "手动发起", "scheduled": "按计划自动"}
+"""How a fixity check was started (``FixityTrigger``)."""
+
+PRINTOUT_NAMES = {
+    "general": "总目录（PDF）", "general_csv": "总目录（CSV）", "floor": "案卷目录（PDF）",
+    "floor_csv": "案卷目录（CSV）", "items": "卷内目录（PDF）", "items_csv": "卷内目录（CSV）",
+    "closed": "闭卷目录", "labels_folders": "卷夹标签（PDF）", "labels_boxes": "档案盒标签（PDF）",
+}
+"""What a ``catalogue_printed`` entry printed, as the catalogues page offers it."""
+
+
+
+def _by_code(*tables: Mapping[Any, str]) -> dict[str, str]:
+    """Name tables keyed by ``Literal`` codes, as one keyed by any text."""
+    return {str(code): name for table in tables for code, name in table.items()}
+
+
+_ROLES, _LEVELS, _CLASSES = ROLE_NAMES, _by_code(SECURITY_LEVEL_NAMES), _by_code(
+    RETENTION_CLASS_NAMES)
+WORDED_VALUES: dict[str, dict[str, str]] = {
+    "roles": _ROLES, "previous_roles": _ROLES, "role": _ROLES, "approvals_needed": _ROLES,
+    "clearance": _LEVELS, "previous_clearance": _LEVELS, "clearance_needed": _LEVELS,
+    "department": DEPARTMENT_NAMES, "previous_department": DEPARTMENT_NAMES,
+    "category": _by_code(CATEGORY_NAMES), "retention_class": _CLASSES, "keep_class": _CLASSES,
+    "kind": _by_code(LOAN_KIND_NAMES, FINDING_NAMES), "kinds": _by_code(FINDING_NAMES),
+    "status": LOAN_STATUS_NAMES, "was": LOAN_STATUS_NAMES,
+    "decision": DECISION_NAMES, "outcome": DECISION_NAMES,
+    "state": _by_code(ITEM_STATE_NAMES, BOX_STATE_NAMES), "side": _by_code(SIDE_NAMES),
+    "signed": _by_code(SIDE_NAMES), "trigger": TRIGGER_NAMES, "engine": _by_code(ENGINE_NAMES),
+    "fields": FIELD_NAMES, "changed": DETAIL_NAMES, "catalogue": PRINTOUT_NAMES,
+}
+"""Details whose values are codes, by the names the pages give them (translated)."""
+
+DetailPart = tuple[Literal["words", "action", "person", "moment", "day", "as_is"], object]
+"""One value of a detail and how the page shows it: words to translate, an action's name
+(translated as the audit trail tells it), a person, an instant, a day, or as recorded
+(numbers, ids, what someone typed)."""
 
 PROBLEMS = frozenset({"not_a_day", "days_reversed", "unknown_action", "unknown_document"})
 """What the page says is wrong with what was asked (the template words each)."""
@@ -174,8 +238,8 @@ class AuditRow:
     document_url: str | None
     redacted: bool
     """About a document (or a household) above the reader's clearance: named by nothing."""
-    detail: list[tuple[str, str]]
-    """What else was recorded: (name, as staff say it or as coded; value)."""
+    detail: list[tuple[str, list[DetailPart]]]
+    """What else was recorded: (name, as staff say it or as coded; its values)."""
 
 
 @dataclass(frozen=True)
@@ -207,11 +271,34 @@ def audit_view(filters: AuditFilters, entries: list[AuditRecord]) -> AuditView:
                      actions=list(ALL_ACTION_NAMES.items()))
 
 
-def _detail(detail: dict[str, AuditDetail]) -> list[tuple[str, str]]:
-    """What else was recorded, each name as staff say it (``DETAIL_NAMES``), each list's
-    values apart by commas."""
+def _detail(detail: dict[str, AuditDetail]) -> list[tuple[str, list[DetailPart]]]:
+    """What else was recorded, each name and value as staff say them (``DETAIL_NAMES``,
+    ``WORDED_VALUES``), people by name, times on the company's clocks."""
     if detail == REDACTED_DETAIL:
         return []
     return [(DETAIL_NAMES.get(name, name),
-             ", ".join(map(str, value)) if isinstance(value, list) else str(value))
-            for name, value in detail.items() if value is not None]
+             [_part(name, each) for each in (value if isinstance(value, list) else [value])])
+            for name, value in detail.items() if value is not None and value != []]
+
+
+def _part(name: str, value: str | int | float | bool) -> DetailPart:
+    if isinstance(value, bool):
+        return "words", YES_NO[value]
+    if isinstance(value, int) and name in COUNTED_FROM_ZERO:
+        return "as_is", value + 1
+    if not isinstance(value, str):
+        return "as_is", value
+    if name in PEOPLE:
+        return "person", value
+    if name == "actions":
+        return "action", ALL_ACTION_NAMES.get(value, value)
+    if (words := WORDED_VALUES.get(name, {}).get(value)) is not None:
+        return "words", words
+    try:
+        if name in TIMES:
+            return "moment", datetime.fromisoformat(value)
+        if name in DAYS:
+            return "day", date.fromisoformat(value[:10])
+    except ValueError:
+        pass
+    return "as_is", value

@@ -37,7 +37,7 @@ from services.common.models import (
     RETENTION_CLASS_NAMES,
     SECURITY_LEVEL_NAMES,
 )
-from services.web.audit_page import ACTION_NAMES
+from services.web.audit_actions import ACTION_NAMES
 from services.web.links import (
     address,
     destruction_url,

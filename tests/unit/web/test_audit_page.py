@@ -3,7 +3,10 @@ as a person reads it, in both languages."""
 
 from __future__ import annotations
 
+import ast
+import re
 from datetime import UTC, date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,6 +15,7 @@ from services.common.auth import Principal
 from services.common.contracts.registry import AuditRecord
 from services.web.audit_page import (
     AUDIT_PAGE,
+    DETAIL_NAMES,
     AuditFilters,
     audit_filters,
     audit_view,
@@ -113,8 +117,8 @@ def test_each_entry_reads_in_words_with_its_document_by_its_archive_number() -> 
     assert "借出" in chinese
     assert "Lent out" in english
     assert '<a href="/ui/documents/' + "d" * 32 + '">2030-complaint-A-1201-0001</a>' in chinese
-    assert "借阅编号：L1；方式：paper" in chinese
-    assert "Loan: L1; Kind: paper" in english
+    assert "借阅编号：L1；类型：纸质借出" in chinese
+    assert "Loan: L1; Kind: Paper" in english
     assert "拒绝 <code>loan_required</code>" in chinese
     assert "（您无权知道的文件）" in chinese
     assert "(a document you may not know of)" in english
@@ -131,3 +135,97 @@ def test_a_wrong_document_says_what_to_type() -> None:
     assert "没有档号为“2030-nothing-0001”的文件" in chinese
     assert "No document has the archive number “2030-nothing-0001”" in english
     assert 'value="2030-nothing-0001"' in chinese
+
+
+def test_each_detail_reads_in_words_people_by_name_and_times_on_the_company_s_clocks(
+) -> None:
+    """What an entry recorded is said as the other pages say it: codes by their names,
+    people by their names, instants on the company's clocks, yes or no, the first
+    approval step as 1; what someone typed and ids stay as recorded."""
+    filters, _ = asked()
+    view = audit_view(filters, [
+        entry(4, "loan_approved", detail={
+            "loan_id": "L1", "kind": "paper", "borrower": "li", "status": "approved",
+            "role": "manager", "step": 0, "approvals_needed": ["manager", "archivist"],
+            "due_at": "2030-03-12T09:00:00+00:00"}),
+        entry(3, "user_created", document_id=None, archive_no=None, detail={
+            "user": "wang", "roles": ["archivist"], "clearance": "confidential",
+            "department": "archive", "password_set": True}),
+        entry(2, "refusals_not_itemised", document_id=None, archive_no=None,
+              outcome="refused", code="refusal_storm",
+              detail={"count": 12, "actions": ["download", "read_text"]}),
+        entry(1, "fixity_check", document_id=None, archive_no=None,
+              detail={"trigger": "scheduled", "kinds": ["original_missing"],
+                      "something_new": "as coded"}),
+    ])
+
+    chinese, english = in_both_languages(QIAN, "/ui/audit", "audit.html", view=view,
+                                         problem="", people={"li": "李明", "wang": "王芳"})
+
+    assert ("借阅编号：L1；类型：纸质借出；借阅人：李明（li）；状态：已批准；角色：部门负责人；"
+            "审批步骤：1；需要的审批：部门负责人、档案管理员；应还时间：2030年3月12日 17:00:00"
+            in chinese)
+    assert ("用户：王芳（wang）；角色：档案管理员；密级：机密；部门：档案室；已设密码：是"
+            in chinese)
+    assert "次数：12；操作：下载原件、阅读内容" in chinese
+    assert "发起方式：按计划自动；问题类型：原件缺失；something_new：as coded" in chinese
+    assert "Kind: Paper" in english
+    assert "Borrower: 李明 (li)" in english
+    assert "Role: Archivist; Clearance: Confidential" in english
+    assert "Actions: Original downloaded, Read the content" in english
+    assert "Started: On schedule" in english
+    for coded in ("paper", "manager", "confidential", "True", "scheduled", "original_missing",
+                  "+00:00", "step"):
+        assert coded not in _details(chinese), coded
+
+
+def _details(html: str) -> str:
+    return " ".join(re.findall(r'class="detail">(.*?)</td>', html, re.S))
+
+
+def test_every_detail_the_services_record_has_a_name() -> None:
+    """Each name a service writes into an audit entry's detail (a literal ``detail={…}``,
+    a ``**detail`` helper's keywords, a refused route's path parameters) is in
+    ``DETAIL_NAMES``, so no entry shows a coded name."""
+    recorded = recorded_detail_names(SERVICES)
+    assert len(recorded) > 60
+    assert sorted(recorded - DETAIL_NAMES.keys()) == []
+
+
+SERVICES = Path(__file__).resolve().parents[3] / "services"
+
+
+def recorded_detail_names(root: Path) -> set[str]:
+    trees = [ast.parse(path.read_text(encoding="utf-8"))
+             for path in root.rglob("*.py") if "migrations" not in path.parts]
+    helpers = {node.name for tree in trees for node in ast.walk(tree)
+               if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+               and node.args.kwarg is not None and node.args.kwarg.arg == "detail"}
+    names: set[str] = set()
+    for tree in trees:
+        for node in ast.walk(tree):
+            literal = (node.value if isinstance(node, ast.keyword) and node.arg == "detail"
+                       else node.value if isinstance(node, ast.AnnAssign | ast.Assign)
+                       and _assigns_detail(node) else None)
+            if isinstance(literal, ast.Dict):
+                names |= {key.value for key in literal.keys
+                          if isinstance(key, ast.Constant) and isinstance(key.value, str)}
+            if isinstance(node, ast.Call) and _called(node) in helpers:
+                names |= {keyword.arg for keyword in node.keywords if keyword.arg}
+    routes = "\n".join(path.read_text(encoding="utf-8")
+                       for path in (root / "registry").rglob("api.py"))
+    # refused_target: a refused route's path parameters, the document apart
+    names |= {("user" if name == "username" else name)
+              for name in re.findall(r"\{(\w+):(?:str|int)\}", routes)} - {"document_id"}
+    return names
+
+
+def _assigns_detail(node: ast.AnnAssign | ast.Assign) -> bool:
+    targets = [node.target] if isinstance(node, ast.AnnAssign) else node.targets
+    return any(isinstance(target, ast.Name) and target.id.endswith("detail")
+               for target in targets)
+
+
+def _called(call: ast.Call) -> str:
+    return (call.func.id if isinstance(call.func, ast.Name)
+            else call.func.attr if isinstance(call.func, ast.Attribute) else "")

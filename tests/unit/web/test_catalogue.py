@@ -25,7 +25,8 @@ from services.common.models import (
     SECURITY_LEVEL_NAMES,
 )
 from services.registry.destruction.rules import LABELS, WITHHELD_LABELS
-from services.web.audit_page import ACTION_NAMES, ALL_ACTION_NAMES, DETAIL_NAMES
+from services.web.audit_actions import ACTION_NAMES, ALL_ACTION_NAMES
+from services.web.audit_page import DETAIL_NAMES, WORDED_VALUES
 from services.web.corrections_page import CORRECTION_STATUS_NAMES, YES_NO
 from services.web.document_page import (
     APPROVED_CORRECTION,
@@ -103,6 +104,10 @@ def test_every_name_the_pages_translate_at_run_time_has_an_english_translation()
                      if (found := catalogue.get(name, context="audit detail")) is None
                      or not found.string)
     assert unnamed == []
+    unworded = sorted(name for names in WORDED_VALUES.values() if names is not DETAIL_NAMES
+                      for name in names.values()
+                      if (found := catalogue.get(name)) is None or not found.string)
+    assert unworded == []
     made_by = sorted(name for name in TEXT_MADE_BY_NAMES.values()
                      if (found := catalogue.get(name, context=TEXT_VERSION)) is None
                      or not found.string)
