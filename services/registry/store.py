@@ -17,9 +17,13 @@ Refusals are audited in a transaction of their own, after the refused one has en
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Collection, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import tzinfo
+from functools import partial
+from typing import Protocol, TypeVar
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -125,3 +129,23 @@ class FeatureService:
     def __init__(self, store: RegistryStore, clock: Clock) -> None:
         self.store = store
         self.clock = clock
+
+
+Printed = TypeVar("Printed", contravariant=True)
+
+
+class Printout(Protocol[Printed]):
+    """A record printed (``services.common.printing``): days on the clocks of ``zone``,
+    people by their ``names`` (``person``). Blocking work."""
+
+    def __call__(self, record: Printed, zone: tzinfo, /, *, names: Mapping[str, str]
+                 ) -> bytes: ...
+
+
+async def printed(store: RegistryStore, printout: Printout[Printed], record: Printed,
+                  zone: tzinfo, *, naming: Collection[str]) -> bytes:
+    """``record`` as ``printout`` prints it, naming the people of ``naming`` by their full
+    names (read from one snapshot); the rendering runs in a thread."""
+    async with store.snapshot() as tx:
+        names = await tx.accounts.full_names(naming)
+    return await asyncio.to_thread(partial(printout, names=names), record, zone)

@@ -14,12 +14,10 @@ deleted; a register not yet executing may be cancelled, its items then wait agai
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from datetime import date
-from functools import partial
 
 import msgspec
 
@@ -49,7 +47,7 @@ from services.registry.destruction.rules import (
 from services.registry.journal.models import AuditEntry
 from services.registry.journal.service import JournalService
 from services.registry.seal import PasswordChecker, WitnessSeal, check_signers_password
-from services.registry.store import RegistryStore, Tx
+from services.registry.store import RegistryStore, Tx, printed
 from services.registry.sweeps.release import release_before
 
 HIDDEN = ""
@@ -312,10 +310,8 @@ class DestructionService:
         """The register, printable (fonts embedded), naming people by their full names;
         rendering runs in a thread."""
         found = await self.get(principal, destruction_id)
-        async with self.store.snapshot() as tx:
-            names = await tx.accounts.full_names(register.named(found))
-        return await asyncio.to_thread(partial(register.pdf, names=names), found,
-                                       self.clock.zone)
+        return await printed(self.store, register.pdf, found, self.clock.zone,
+                             naming=register.named(found))
 
     async def register_csv(self, principal: Principal, destruction_id: str) -> bytes:
         return register.csv(await self.get(principal, destruction_id), self.clock.zone)

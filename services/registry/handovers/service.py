@@ -22,11 +22,9 @@ is refused while a handover waits for their signature (``waiting_on``).
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
-from functools import partial
 
 import msgspec
 
@@ -64,7 +62,7 @@ from services.registry.households.service import seen_by
 from services.registry.journal.models import AuditEntry
 from services.registry.journal.service import JournalService
 from services.registry.seal import PasswordChecker, WitnessSeal, check_signers_password
-from services.registry.store import RegistryStore, Tx
+from services.registry.store import RegistryStore, Tx, printed
 
 
 class HandoverService:
@@ -208,10 +206,8 @@ class HandoverService:
         """The transfer list, two copies, printable, naming people by their full names;
         rendering runs in a thread."""
         handover = await self.get(principal, handover_id)
-        async with self.store.snapshot() as tx:
-            names = await tx.accounts.full_names(transfer_list.signers(handover))
-        return await asyncio.to_thread(partial(transfer_list.pdf, names=names), handover,
-                                       self.clock.zone)
+        return await printed(self.store, transfer_list.pdf, handover, self.clock.zone,
+                             naming=transfer_list.signers(handover))
 
     async def transfer_list_csv(self, principal: Principal, handover_id: str) -> bytes:
         return transfer_list.csv(await self.get(principal, handover_id))

@@ -13,10 +13,8 @@ the reader may know of.
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import date, timedelta
-from functools import partial
 
 import msgspec
 
@@ -47,7 +45,7 @@ from services.registry.inventory.rules import (
 )
 from services.registry.inventory.rules import checklist as checklist_of
 from services.registry.journal.models import AuditEntry
-from services.registry.store import FeatureService, Tx
+from services.registry.store import FeatureService, Tx, printed
 
 
 class InventoryService(FeatureService):
@@ -139,10 +137,8 @@ class InventoryService(FeatureService):
 
     async def checklist_pdf(self, principal: Principal, inventory_id: str) -> bytes:
         inventory = await self.get(principal, inventory_id)
-        async with self.store.snapshot() as tx:
-            names = await tx.accounts.full_names([inventory.started_by])
-        return await asyncio.to_thread(partial(checklist.pdf, names=names), inventory,
-                                       self.clock.zone)
+        return await printed(self.store, checklist.pdf, inventory, self.clock.zone,
+                             naming=[inventory.started_by])
 
     async def record_check(self, principal: Principal, new: NewConditionCheck
                            ) -> ConditionCheck:
