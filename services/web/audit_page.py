@@ -93,7 +93,9 @@ DETAIL_NAMES = {
     "position": "位置", "files": "文件数", "year": "年份", "labels": "标签数",
 }
 """What else an entry recorded, by the names staff use (translated in the message context
-"audit detail"); a name not here shows as coded."""
+"audit detail"), in the order the page lists them; a name not here shows as coded."""
+
+_DETAIL_ORDER = {name: position for position, name in enumerate(DETAIL_NAMES)}
 
 PEOPLE = frozenset({"user", "borrower", "requested_by", "approved_by", "approvers",
                     "witnesses", "handed_over_by", "received_by", "notified"})
@@ -273,12 +275,16 @@ def audit_view(filters: AuditFilters, entries: list[AuditRecord]) -> AuditView:
 
 def _detail(detail: dict[str, AuditDetail]) -> list[tuple[str, list[DetailPart]]]:
     """What else was recorded, each name and value as staff say them (``DETAIL_NAMES``,
-    ``WORDED_VALUES``), people by name, times on the company's clocks."""
+    ``WORDED_VALUES``), people by name, times on the company's clocks; in the order of
+    ``DETAIL_NAMES`` (what it is about first), names it lacks last."""
     if detail == REDACTED_DETAIL:
         return []
+    recorded = sorted(((name, value) for name, value in detail.items()
+                       if value is not None and value != []),
+                      key=lambda item: _DETAIL_ORDER.get(item[0], len(_DETAIL_ORDER)))
     return [(DETAIL_NAMES.get(name, name),
              [_part(name, each) for each in (value if isinstance(value, list) else [value])])
-            for name, value in detail.items() if value is not None and value != []]
+            for name, value in recorded]
 
 
 def _part(name: str, value: str | int | float | bool) -> DetailPart:

@@ -141,13 +141,14 @@ def test_each_detail_reads_in_words_people_by_name_and_times_on_the_company_s_cl
 ) -> None:
     """What an entry recorded is said as the other pages say it: codes by their names,
     people by their names, instants on the company's clocks, yes or no, the first
-    approval step as 1; what someone typed and ids stay as recorded."""
+    approval step as 1, what it is about first; what someone typed and ids stay as
+    recorded."""
     filters, _ = asked()
     view = audit_view(filters, [
-        entry(4, "loan_approved", detail={
-            "loan_id": "L1", "kind": "paper", "borrower": "li", "status": "approved",
-            "role": "manager", "step": 0, "approvals_needed": ["manager", "archivist"],
-            "due_at": "2030-03-12T09:00:00+00:00"}),
+        entry(4, "loan_approved", detail={  # as stored: by name, A to Z
+            "approvals_needed": ["manager", "archivist"], "borrower": "li",
+            "due_at": "2030-03-12T09:00:00+00:00", "kind": "paper", "loan_id": "L1",
+            "role": "manager", "status": "approved", "step": 0}),
         entry(3, "user_created", document_id=None, archive_no=None, detail={
             "user": "wang", "roles": ["archivist"], "clearance": "confidential",
             "department": "archive", "password_set": True}),
