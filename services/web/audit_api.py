@@ -17,7 +17,8 @@ from services.web.audit_page import (
     audit_filters,
     audit_view,
     may_read,
-    username_of,
+    namesakes,
+    usernames_of,
 )
 from services.web.failures import page_token
 from services.web.page import Page
@@ -35,18 +36,22 @@ class AuditPages(Controller):
                     last_day: Annotated[str, QueryParameter(name="to")] = "",
                     outcome: FromQuery[str] = "", before: FromQuery[str] = "") -> Response[str]:
         """The audit log, newest first, filtered as asked; what is wrong with the filters
-        (a day, an action, a document no one may see by that name) is said on the page."""
+        (a day, an action, a document no one may see by that name, a full name two people
+        share) is said on the page."""
         token = page_token(page.reader, may_read)
         filters, problem = audit_filters(user=user, action=action, document=document,
                                          first_day=first_day, last_day=last_day,
                                          before=before, outcome=outcome)
+        choices = [] if problem else namesakes(filters, page.people)
+        problem = problem or ("shared_name" if choices else "")
         entries = []
         if not problem:
             zone = page.pages.zone
             try:
                 entries = await registry.audit_log(
                     token, limit=AUDIT_PAGE + 1,
-                    username=username_of(filters.user, page.people) if filters.user else None,
+                    username=usernames_of(filters.user, page.people)[0] if filters.user
+                    else None,
                     action=filters.action or None, document_id=filters.document or None,
                     outcome="refused" if filters.refused else None,
                     since=filters.since(zone), until=filters.until(zone),
@@ -55,7 +60,7 @@ class AuditPages(Controller):
                 problem = "unknown_document"
         return page.render("audit.html", status_code=422 if problem else 200,
                            view=audit_view(filters, entries),
-                           problem=problem)
+                           problem=problem, namesakes=choices)
 
     @get("/verify", operation_id="auditChainPage")
     async def verify(self, page: NamedDependency[Page],

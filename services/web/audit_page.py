@@ -150,7 +150,8 @@ DetailPart = tuple[Literal["words", "action", "person", "moment", "day", "as_is"
 (translated as the audit trail tells it), a person, an instant, a day, or as recorded
 (numbers, ids, what someone typed)."""
 
-PROBLEMS = frozenset({"not_a_day", "days_reversed", "unknown_action", "unknown_document"})
+PROBLEMS = frozenset({"not_a_day", "days_reversed", "unknown_action", "unknown_document",
+                      "shared_name"})
 """What the page says is wrong with what was asked (the template words each)."""
 
 
@@ -219,12 +220,20 @@ def audit_filters(*, user: str, action: str, document: str, first_day: str, last
     return asked, ""
 
 
-def username_of(typed: str, people: Mapping[str, str]) -> str:
-    """The username ``typed`` names: a username in any case, or a person's full name
-    (``people``: full names by username) as the pages show it, 王芳 for ``wang``."""
+def usernames_of(typed: str, people: Mapping[str, str]) -> list[str]:
+    """The usernames ``typed`` may name: a person's full name as the pages show it (王芳 for
+    ``wang``; two people may share one, so each of them), else a username in any case."""
     folded = fold(typed)
-    named = [username for username, name in people.items() if fold(name) == folded]
-    return named[0] if len(named) == 1 else typed.lower()
+    named = sorted(username for username, name in people.items() if fold(name) == folded)
+    return named or [typed.lower()]
+
+
+def namesakes(filters: AuditFilters, people: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Where the person asked for is a full name two people or more share: each of them
+    (username, this page narrowed to them) to choose from; else nothing."""
+    named = usernames_of(filters.user, people) if filters.user else []
+    return [(username, replace(filters, user=username).url()) for username in named
+            ] if len(named) > 1 else []
 
 
 def _day(typed: str) -> date | None:

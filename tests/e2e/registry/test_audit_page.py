@@ -27,7 +27,8 @@ def test_the_compliance_officer_reads_who_did_what_newest_first(
     archive_server.add_user("wang", "archivist")
     ordinary = registered(archive_server, title="漏水投诉")
     secret = registered(archive_server, title="绝密协议", security="secret")
-    with archive_server.client(archive_server.add_user("li", "staff")) as li:
+    archive_server.add_user("li2", "staff", full_name="李明")
+    with archive_server.client(archive_server.add_user("li", "staff", full_name="李明")) as li:
         assert li.get(f"/registry/documents/{ordinary['document_id']}/text").status_code \
             in (200, 404)
     qian = signed_in(archive_server.url, "qian")
@@ -38,6 +39,7 @@ def test_the_compliance_officer_reads_who_did_what_newest_first(
     by_user = qian.get("/ui/audit", params={"user": "li", "action": "read_text"})
     unknown = qian.get("/ui/audit", params={"document": "2030-nothing-0001"})
     reversed_days = qian.get("/ui/audit", params={"from": "2030-03-02", "to": "2030-03-01"})
+    shared_name = qian.get("/ui/audit", params={"user": "李明"})
     refused = archivist.get("/ui/audit")
     qian.close()
     archivist.close()
@@ -57,6 +59,9 @@ def test_the_compliance_officer_reads_who_did_what_newest_first(
     assert "没有档号为“2030-nothing-0001”的文件" in unknown.text
     assert reversed_days.status_code == 422
     assert "开始日期晚于结束日期" in reversed_days.text
+    assert shared_name.status_code == 422
+    assert "有 2 位同事都叫“李明”" in shared_name.text
+    assert '<a href="/ui/audit?user=li2">李明（li2）</a>' in shared_name.text
     assert refused.status_code == 404
     assert 'href="/ui/audit"' not in refused.text
 

@@ -20,7 +20,8 @@ from services.web.audit_page import (
     audit_filters,
     audit_view,
     may_read,
-    username_of,
+    namesakes,
+    usernames_of,
 )
 from tests.unit.web.conftest import LI, WANG, in_both_languages
 
@@ -55,10 +56,30 @@ def test_the_page_is_the_compliance_officer_s_and_the_administrator_s() -> None:
 def test_a_person_is_named_by_username_in_any_case_or_by_full_name() -> None:
     people = {"wang": "王芳", "li": "李明", "li2": "李明"}
 
-    assert username_of("Wang", people) == "wang"
-    assert username_of("王芳", people) == "wang"
-    assert username_of("王 芳", people) == "王 芳"  # not a name anyone has
-    assert username_of("李明", people) == "李明"  # two people: the typed name finds none
+    assert usernames_of("Wang", people) == ["wang"]
+    assert usernames_of("王芳", people) == ["wang"]
+    assert usernames_of("王 芳", people) == ["王 芳"]  # not a name anyone has
+    assert usernames_of("李明", people) == ["li", "li2"]
+
+
+def test_a_full_name_two_people_share_asks_which_of_them_keeping_the_other_filters() -> None:
+    people = {"wang": "王芳", "li": "李明", "li2": "李明"}
+    filters, _ = asked(user="李明", action="download", first_day="2030-03-01")
+
+    choices = namesakes(filters, people)
+    chinese, english = in_both_languages(QIAN, "/ui/audit", "audit.html",
+                                         view=audit_view(filters, []), problem="shared_name",
+                                         namesakes=choices, people=people)
+
+    assert choices == [
+        ("li", "/ui/audit?user=li&action=download&from=2030-03-01"),
+        ("li2", "/ui/audit?user=li2&action=download&from=2030-03-01")]
+    assert namesakes(asked(user="王芳")[0], people) == []
+    assert namesakes(asked(user="nobody")[0], people) == []
+    assert "有 2 位同事都叫“李明”，请选择是哪一位：" in chinese
+    assert '<a href="/ui/audit?user=li2&amp;action=download&amp;from=2030-03-01">李明（li2）</a>' \
+        in chinese
+    assert "2 colleagues are called “李明”: choose which one:" in english
 
 
 def test_days_are_the_company_s_and_the_last_one_is_included() -> None:
