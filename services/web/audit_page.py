@@ -140,7 +140,8 @@ WORDED_VALUES: dict[str, dict[str, str]] = {
     "status": LOAN_STATUS_NAMES, "was": LOAN_STATUS_NAMES,
     "decision": DECISION_NAMES, "outcome": DECISION_NAMES,
     "state": _by_code(ITEM_STATE_NAMES, BOX_STATE_NAMES), "side": _by_code(SIDE_NAMES),
-    "signed": _by_code(SIDE_NAMES), "trigger": TRIGGER_NAMES, "engine": _by_code(ENGINE_NAMES),
+    "signed": _by_code(SIDE_NAMES), "trigger": TRIGGER_NAMES,
+    "engine": _by_code(ENGINE_NAMES, {"person": "人工校对"}),  # a person's reading (校对)
     "fields": FIELD_NAMES, "changed": DETAIL_NAMES, "catalogue": PRINTOUT_NAMES,
 }
 """Details whose values are codes, by the names the pages give them (translated)."""
