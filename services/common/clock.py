@@ -21,6 +21,12 @@ def day_start(day: date, zone: tzinfo) -> datetime:
     return datetime.combine(day, time(), tzinfo=zone)
 
 
+def day_end(day: date, zone: tzinfo) -> datetime:
+    """The last second of ``day`` on the clocks of ``zone``, in UTC: what is due on a day
+    is due by its end (a loan due back on the 12th may be returned at 17:00 that day)."""
+    return day_start(day + timedelta(days=1), zone).astimezone(UTC) - timedelta(seconds=1)
+
+
 class Clock(ABC):
     def __init__(self, zone: tzinfo = COMPANY_ZONE) -> None:
         self.zone = zone

@@ -45,14 +45,14 @@ def test_a_third_renewal_is_refused(secured: Secured, people: People) -> None:
     renewals = [people["li"].post(f"/registry/loans/{loan_id}/renew") for _ in range(3)]
     assert [r.status_code for r in renewals] == [200, 200, 409]
     assert renewals[2].json()["code"] == "renewals_exhausted"
-    secured.clock.advance(timedelta(days=21, seconds=1))
+    secured.clock.advance(timedelta(days=22))  # past the end of its 21st day
     assert _text_code(people, document["document_id"]) == "needs_grant"
 
 
 def test_an_expired_loan_is_not_renewed(secured: Secured, people: People) -> None:
     document = file_document(people["wang"], security="confidential")
     loan_id = _digital_loan_out(people, document["document_id"])
-    secured.clock.advance(timedelta(days=7, seconds=1))
+    secured.clock.advance(timedelta(days=8))  # past the end of its 7th day
     refused = people["li"].post(f"/registry/loans/{loan_id}/renew")
     assert (refused.status_code, refused.json()["code"]) == (409, "loan_expired")
     assert _text_code(people, document["document_id"]) == "needs_grant"

@@ -67,7 +67,7 @@ class CirculationService:
                                code="borrower_inactive")
             document_ids = await tx.loans.document_ids(loan_id)
             await _check_not_destroyed(tx, document_ids)
-            due = self.periods.due(now)
+            due = self.periods.due(now, self.clock.zone)
             await tx.loans.move(loan_id, "approved", status="out",
                                 issued_by=principal.username, issued_at=now, due_at=due,
                                 escalation_due_at=self.periods.escalation_due(now, due))
@@ -117,7 +117,7 @@ class CirculationService:
                                           "due_at": loan.due_at.isoformat()})
                 self.periods.check_renewal(renewals=loan.renewals, due_at=loan.due_at,
                                            now=now, zone=self.clock.zone)
-                due = self.periods.renewed(loan.due_at)
+                due = self.periods.renewed(loan.due_at, self.clock.zone)
                 await tx.loans.move(loan_id, "out", due_at=due, renewals=loan.renewals + 1,
                                     renewed_at=now,
                                     escalation_due_at=self.periods.escalation_due(now, due))

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from services.common.approvals import DESK, REGISTER_READERS
 from services.common.auth import Principal
+from services.common.clock import day_end
 from services.common.config import Settings
 from services.common.contracts.lending import Incident, LoanStatus
 from services.common.errors import ArchiveError, Conflict, Forbidden, NotFound
@@ -105,11 +106,17 @@ class LoanPeriods:
                    escalation_days=settings.loan_escalation_days,
                    max_renewals=settings.loan_max_renewals)
 
-    def due(self, issued_at: datetime) -> datetime:
-        return issued_at + timedelta(days=self.loan_days)
+    def due(self, issued_at: datetime, zone: tzinfo) -> datetime:
+        """B4: a loan is due back by the end of its last day on the company's clocks
+        (``zone``): lent on a Monday at 15:00 for 7 days, by the end of the next Monday,
+        the day the pages show, not at 15:00 that day."""
+        return day_end(issued_at.astimezone(zone).date() + timedelta(days=self.loan_days),
+                       zone)
 
-    def renewed(self, due_at: datetime) -> datetime:
-        return due_at + timedelta(days=self.renewal_days)
+    def renewed(self, due_at: datetime, zone: tzinfo) -> datetime:
+        """B4: a renewal moves the day it is due by ``renewal_days``, to that day's end."""
+        return day_end(due_at.astimezone(zone).date() + timedelta(days=self.renewal_days),
+                       zone)
 
     def check_renewal(self, *, renewals: int, due_at: datetime, now: datetime, zone: tzinfo
                       ) -> None:

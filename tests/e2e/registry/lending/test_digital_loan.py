@@ -8,9 +8,10 @@ import hashlib
 import itertools
 import json
 from contextlib import closing
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -51,6 +52,10 @@ def registered(people: dict[str, httpx.Client]) -> str:
         "media_type": "application/pdf", "size_bytes": 4096})
     assert response.status_code == 201, response.text
     return str(response.json()["document_id"])
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+"""The company's clocks (``ARCHIVE_TIME_ZONE`` unset)."""
 
 
 def _file_confidential(archivist: httpx.Client, directory: Path) -> str:
@@ -115,8 +120,11 @@ def test_a_digital_loan_opens_a_confidential_text_view_only_until_returned(
         loan = _move(people[approver], loan_id, "approve", {"note": "同意"})
     assert loan["status"] == "approved"
     loan = _move(wang, loan_id, "issue")
-    due = datetime.fromisoformat(loan["due_at"]) - datetime.fromisoformat(loan["issued_at"])
-    assert (loan["status"], due) == ("out", timedelta(days=7))
+    # Due by the end of the seventh day after issue, on the company's clocks.
+    issued = datetime.fromisoformat(loan["issued_at"]).astimezone(SHANGHAI)
+    due = datetime.fromisoformat(loan["due_at"]).astimezone(SHANGHAI)
+    assert (loan["status"], due.date() - issued.date(), due.time()) == (
+        "out", timedelta(days=7), time(23, 59, 59))
     _move(li, loan_id, "acknowledge")
 
     during, download = li.get(text), li.get(original)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -20,6 +20,13 @@ from tests.support.registry import (
 )
 
 START = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
+"""17:00 on 3 June 2024 on the company's clocks (Shanghai, UTC+8)."""
+
+
+def end_of_day(days: int) -> datetime:
+    """The last second of the company's day ``days`` after START's (23:59:59 in Shanghai
+    is 15:59:59 UTC): when a loan issued at START for ``days`` days is due."""
+    return datetime(2024, 6, 3, 15, 59, 59, tzinfo=UTC) + timedelta(days=days)
 
 # username: roles, clearance, department
 PEOPLE: dict[str, tuple[tuple[str, ...], str, str]] = {

@@ -15,7 +15,7 @@ from services.common.tasks import PeriodicTask
 from services.registry.lending.models import LoanQuery, ReturnCheck
 from tests.support.registry import INGEST, registry_services
 from tests.support.waiting import eventually_async
-from tests.unit.registry.lending.conftest import START, Lending, person
+from tests.unit.registry.lending.conftest import START, Lending, end_of_day, person
 
 SIXTEEN_DAYS = timedelta(days=16)
 
@@ -107,10 +107,10 @@ async def test_a_loan_renewed_twice_at_once_is_not_escalated_before_it_is_due(
     lending.clock.advance(timedelta(days=1))
     for _ in range(2):
         renewed = await lending.services.circulation.renew(person("li"), loan.loan_id)
-    assert renewed.due_at == START + timedelta(days=21)
-    lending.clock.set(START + timedelta(days=20))
+    assert renewed.due_at == end_of_day(21)
+    lending.clock.set(end_of_day(21))
     assert await lending.services.circulation.escalate_due() == []
-    lending.clock.set(START + timedelta(days=21, seconds=1))
+    lending.clock.set(end_of_day(21) + timedelta(seconds=1))
     assert await lending.services.circulation.escalate_due() == [loan.loan_id]
 
 

@@ -4,14 +4,13 @@ decision route once loans supply the grants, on both engines."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 
 import pytest
 
 from services.common.auth import Principal
 from services.common.contracts.lending import Loan
 from services.registry.lending.models import ReturnCheck
-from tests.unit.registry.lending.conftest import Lending, person
+from tests.unit.registry.lending.conftest import Lending, end_of_day, person
 
 
 async def _code(lending: Lending, username: str, document_id: str, action: str) -> str:
@@ -76,7 +75,7 @@ async def test_access_ends_when_the_loan_is_returned(lending: Lending) -> None:
 async def test_access_ends_at_the_due_time_and_a_renewal_extends_it(lending: Lending) -> None:
     document = await lending.file(security="confidential")
     loan = await lending.out("li", [document], kind="digital")
-    lending.clock.advance(timedelta(days=7))
+    lending.clock.set(end_of_day(7))
     at_due = await _code(lending, "li", document.document_id, "read_text")
     await lending.services.circulation.renew(person("li"), loan.loan_id)
     assert (at_due, await _code(lending, "li", document.document_id, "read_text")) == (

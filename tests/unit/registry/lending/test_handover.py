@@ -11,13 +11,23 @@ from services.common.errors import Conflict, Forbidden, NotFound, ValidationFail
 from services.registry.journal.models import AuditQuery
 from services.registry.lending.models import CopyRequest, ReturnCheck
 from tests.support.registry import INGEST, named_in
-from tests.unit.registry.lending.conftest import START, Lending, person
+from tests.unit.registry.lending.conftest import START, Lending, end_of_day, person
 
 
-async def test_issue_puts_the_loan_out_due_seven_days_later(lending: Lending) -> None:
+async def test_issue_puts_the_loan_out_due_by_the_end_of_the_seventh_day(
+        lending: Lending) -> None:
+    """Lent at 17:00 on 3 June, due back by the end of 10 June on the company's clocks,
+    the day the pages show: returned at 18:00 that day, it is in time."""
     loan = await lending.out("li", [await lending.file()])
     assert (loan.status, loan.issued_by, loan.issued_at, loan.due_at, loan.overdue) == (
-        "out", "wang", START, START + timedelta(days=7), False)
+        "out", "wang", START, end_of_day(7), False)
+    assert loan.due_at is not None
+    assert loan.due_at.astimezone(lending.clock.zone).isoformat() == \
+        "2024-06-10T23:59:59+08:00"
+    lending.clock.set(START + timedelta(days=7, hours=1))
+    late_on_the_day = await lending.services.lending.loan(person("wang"), loan.loan_id)
+    renewed = await lending.services.circulation.renew(person("li"), loan.loan_id)
+    assert (late_on_the_day.overdue, renewed.due_at) == (False, end_of_day(14))
 
 
 async def test_the_borrower_acknowledges_receipt_once(lending: Lending) -> None:
@@ -42,7 +52,7 @@ async def test_a_renewal_moves_the_due_date_seven_days_on(lending: Lending) -> N
     lending.clock.advance(timedelta(days=6))
     renewed = await lending.services.circulation.renew(person("li"), loan.loan_id)
     assert (renewed.due_at, renewed.renewals, renewed.renewed_at) == (
-        START + timedelta(days=14), 1, START + timedelta(days=6))
+        end_of_day(14), 1, START + timedelta(days=6))
 
 
 async def test_a_third_renewal_is_refused(lending: Lending) -> None:
@@ -53,12 +63,12 @@ async def test_a_third_renewal_is_refused(lending: Lending) -> None:
         await lending.services.circulation.renew(person("li"), loan.loan_id)
     again = await lending.services.lending.loan(person("wang"), loan.loan_id)
     assert (refused.value.code, again.renewals, again.due_at) == (
-        "renewals_exhausted", 2, START + timedelta(days=21))
+        "renewals_exhausted", 2, end_of_day(21))
 
 
 async def test_an_expired_loan_is_not_renewed(lending: Lending) -> None:
     loan = await lending.out("li", [await lending.file()])
-    lending.clock.advance(timedelta(days=7, seconds=1))
+    lending.clock.set(end_of_day(7) + timedelta(seconds=1))
     with pytest.raises(Conflict) as refused:
         await lending.services.circulation.renew(person("wang"), loan.loan_id)
     assert refused.value.code == "loan_expired"
@@ -71,7 +81,7 @@ async def test_an_expired_loan_is_not_renewed(lending: Lending) -> None:
 
 async def test_a_loan_past_its_due_date_is_overdue(lending: Lending) -> None:
     loan = await lending.out("li", [await lending.file()])
-    lending.clock.advance(timedelta(days=7, seconds=1))
+    lending.clock.set(end_of_day(7) + timedelta(seconds=1))
     again = await lending.services.lending.loan(person("wang"), loan.loan_id)
     assert again.overdue
 

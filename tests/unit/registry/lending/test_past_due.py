@@ -10,7 +10,7 @@ from datetime import timedelta
 from services.common.contracts.registry import LoanChanged
 from services.registry.lending.models import LoanQuery, ReturnCheck
 from tests.support.registry import INGEST
-from tests.unit.registry.lending.conftest import Lending, person
+from tests.unit.registry.lending.conftest import Lending, end_of_day, person
 
 SEVEN_DAYS = timedelta(days=7)
 
@@ -23,7 +23,7 @@ async def _told(lending: Lending, username: str) -> list[tuple[str, str]]:
 
 async def test_a_loan_past_its_due_date_reminds_its_borrower_once(lending: Lending) -> None:
     loan = await lending.out("li", [await lending.file()])
-    lending.clock.advance(SEVEN_DAYS + timedelta(seconds=1))
+    lending.clock.set(end_of_day(7) + timedelta(seconds=1))
     first = await lending.services.circulation.remind_past_due()
     lending.clock.advance(timedelta(days=1))
     again = await lending.build().circulation.remind_past_due()
@@ -47,7 +47,7 @@ async def test_a_loan_in_time_or_returned_reminds_no_one(lending: Lending) -> No
     returned = await lending.out("ma", [await lending.file()])
     await lending.services.circulation.return_loan(person("wang"), returned.loan_id,
                                                    ReturnCheck(intact=True))
-    lending.clock.advance(SEVEN_DAYS)  # due at this moment: not past it yet
+    lending.clock.set(end_of_day(7))  # due at this moment: not past it yet
     assert await lending.services.circulation.remind_past_due() == []
     lending.clock.advance(timedelta(days=1))
     assert [kind for kind, _ in await _told(lending, "ma")] == ["loan_approved"]

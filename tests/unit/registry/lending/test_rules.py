@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -143,11 +144,17 @@ def test_a_step_of_a_confidential_loan_is_given_by_someone_cleared_for_it(
         assert refusal.extra == {"documents_above": 1, "clearance_needed": "confidential"}
 
 
-def test_a_loan_is_due_seven_days_after_issue_and_escalated_after_fifteen() -> None:
-    issued = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
+def test_a_loan_is_due_by_the_end_of_its_seventh_day_and_escalated_after_fifteen() -> None:
+    shanghai = ZoneInfo("Asia/Shanghai")
+    issued = datetime(2024, 6, 3, 23, 30, tzinfo=shanghai)  # 15:30 UTC: 3 June at the desk
     periods = LoanPeriods()
-    due = periods.due(issued)
-    assert (due, periods.renewed(due), periods.escalation_due(issued, due)) == (
-        issued + timedelta(days=7), issued + timedelta(days=14), issued + timedelta(days=15))
+    due = periods.due(issued, shanghai)
+    assert (due, periods.renewed(due, shanghai), periods.escalation_due(issued, due)) == (
+        datetime(2024, 6, 10, 23, 59, 59, tzinfo=shanghai),
+        datetime(2024, 6, 17, 23, 59, 59, tzinfo=shanghai), issued + timedelta(days=15))
     # Renewed twice on the first day: due after 21 days, and not escalated before then.
     assert periods.escalation_due(issued, due + timedelta(days=14)) == due + timedelta(days=14)
+    # Where the clocks change (London's last Sunday of March), the day's end is still 23:59:59.
+    london = ZoneInfo("Europe/London")
+    assert periods.due(datetime(2024, 3, 25, 12, tzinfo=london), london) == datetime(
+        2024, 4, 1, 23, 59, 59, tzinfo=london)
