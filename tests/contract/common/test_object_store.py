@@ -131,6 +131,17 @@ async def test_read_range_returns_those_bytes_alone(store: ObjectStore) -> None:
     assert await store.read_range("derived/abc/pages.jsonl", 0, 0) == b""
 
 
+async def test_head_of_a_file_put_reports_its_sha256(store: ObjectStore, tmp_path: Path
+                                                    ) -> None:
+    """What a stored text's index is matched by (``services/ingest/page_index.py``)."""
+    path = tmp_path / "pages.jsonl"
+    path.write_bytes("第1页\n".encode() * 1000)
+    await store.put_file("derived/abc/pages.jsonl", path)
+    info = await store.head("derived/abc/pages.jsonl")
+    assert info is not None
+    assert info.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 async def test_read_range_past_the_end_gives_what_there_is(store: ObjectStore) -> None:
     await store.put_bytes("derived/abc/pages.jsonl", b"0123456789")
     assert await store.read_range("derived/abc/pages.jsonl", 7, 100) == b"789"
