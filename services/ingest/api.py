@@ -37,6 +37,7 @@ from services.common.contracts.ingest import (
     JobStatus,
     JobView,
     OriginalState,
+    OriginalUploaded,
     PageBoxes,
     PageCorrected,
     PageCorrection,
@@ -234,6 +235,13 @@ class DocumentsController(Controller):
         """Make the document's page previews from its original (``archive derive``):
         with ``missing``, only if some are not stored. Answers when done."""
         return await deriver.derive(token, document_id, data)
+
+    @get("/{document_id:str}/original/uploaded", operation_id="getDocumentOriginalUploaded")
+    async def original_uploaded(self, document_id: FromPath[str], token: NamedDependency[str],
+                                ingest: NamedDependency[IngestService]) -> OriginalUploaded:
+        """Whether the document's original was ever uploaded (false: a record catalogued
+        before its original was scanned, nothing to download); not audited."""
+        return await ingest.original_uploaded(token, document_id)
 
     @get("/{document_id:str}/original", operation_id="getDocumentOriginal")
     async def original(self, document_id: FromPath[str],

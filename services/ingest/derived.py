@@ -34,8 +34,18 @@ from services.ingest.models import (
     TextVersion,
     derived_prefix,
     older_pages_key,
+    pages_index_key,
     pages_key,
     text_versions_key,
+)
+from services.ingest.page_index import (
+    IndexedPage,
+    Indexing,
+    PageOutline,
+    PagesIndex,
+    index_decoder,
+    index_of_file,
+    outline_decoder,
 )
 from services.ingest.pool import Extracted
 
@@ -44,17 +54,6 @@ PAGES_CONTENT_TYPE = "application/x-ndjson"
 _page_decoder = msgspec.json.Decoder(PageText)
 
 
-class PageOutline(msgspec.Struct, frozen=True):
-    """A stored page read for its text alone. Its boxes (a box per character: 60 kB of a
-    text layer's page, 18 MB for a contract of 300 pages) are skipped unread; read whole,
-    they cost a reader 0.12 s of CPU at every page turned, to show one page's boxes."""
-
-    number: int
-    text: str
-    confidence: float
-
-
-_outline_decoder = msgspec.json.Decoder(PageOutline)
 _version_decoder = msgspec.json.Decoder(TextVersion)
 
 
@@ -71,9 +70,38 @@ class DerivedText:
         self.store = store
 
     async def save(self, sha256: str, pages_file: Path) -> None:
-        """Store the JSON-lines file the extraction wrote (streamed, not read into memory)."""
+        """Store the JSON-lines file the extraction wrote (streamed, not read into memory),
+        then its index (``page_index``): a crash between the two leaves an index of
+        another text, never used."""
         await self.store.put_file(pages_key(sha256), pages_file,
                                   content_type=PAGES_CONTENT_TYPE)
+        await self._write_index(sha256, await asyncio.to_thread(index_of_file, pages_file))
+
+    async def _write_index(self, sha256: str, index: PagesIndex) -> None:
+        await self.store.put_bytes(pages_index_key(sha256), msgspec.json.encode(index),
+                                   content_type="application/json")
+
+    async def _index(self, sha256: str, pages_sha256: str | None) -> PagesIndex | None:
+        """The index of the current text whose SHA-256 the store recorded as
+        ``pages_sha256``; None when there is none for it (stored before indexes, or
+        replaced since)."""
+        if pages_sha256 is None:
+            return None
+        try:
+            index = index_decoder.decode(await self.store.read(pages_index_key(sha256)))
+        except (NotFound, msgspec.DecodeError):
+            return None
+        return index if index.pages_sha256 == pages_sha256 else None
+
+    async def _indexed_page(self, key: str, page: IndexedPage) -> PageText | None:
+        """The page the index places at ``page``, read alone; None if its bytes are not
+        that page (the text was replaced between the index and this read)."""
+        line = await self.store.read_range(key, page.start, page.length)
+        try:
+            read = _page_decoder.decode(line)
+        except msgspec.DecodeError:
+            return None
+        return read if read.number == page.number else None
 
     async def revise(self, sha256: str, pages_file: Path, version: TextVersion) -> TextVersion:
         """Make ``pages_file`` the current text, keeping the one it replaces; returns
@@ -202,23 +230,45 @@ class DerivedText:
         there is no such page), in one read of the current text. ``NotFound``
         (``no_text``) when nothing was extracted."""
         key = pages_key(sha256)
-        if await self.store.head(key) is None:
+        info = await self.store.head(key)
+        if info is None:
             raise _no_text()
-        outlines: list[PageOutline] = []
-        whole: PageText | None = None
-        async for line in self._lines_at(key):
-            outline = _outline_decoder.decode(line)
-            outlines.append(outline)
-            if outline.number == number:
+        index = await self._index(sha256, info.sha256)
+        if index is not None:
+            found = index.find(number)
+            whole = None if found is None else await self._indexed_page(key, found)
+            if found is None or whole is not None:
+                return list(index.pages), whole
+        # No index for this text: read it whole, and index it for the next page turned.
+        indexing = Indexing()
+        whole = None
+        async for chunk in self.store.get(key):
+            for page, line in indexing.lines(chunk):
+                if page.number == number:
+                    whole = _page_decoder.decode(line)
+        for page, line in indexing.last_line():
+            if page.number == number:
                 whole = _page_decoder.decode(line)
-        return outlines, whole
+        built = indexing.index()
+        if built.pages_sha256 == info.sha256:  # not replaced while it was read
+            await self._write_index(sha256, built)
+        return list(built.pages), whole
 
     async def page(self, sha256: str, number: int) -> PageText | None:
-        """Page ``number`` of the current text (read up to it); ``None`` past the last.
-        ``NotFound`` (``no_text``) when nothing was extracted."""
+        """Page ``number`` of the current text (read alone where the text is indexed, else
+        up to it); ``None`` past the last. ``NotFound`` (``no_text``) when nothing was
+        extracted."""
         key = pages_key(sha256)
-        if await self.store.head(key) is None:
+        info = await self.store.head(key)
+        if info is None:
             raise _no_text()
+        index = await self._index(sha256, info.sha256)
+        if index is not None:
+            found = index.find(number)
+            if found is None:
+                return None
+            if (page := await self._indexed_page(key, found)) is not None:
+                return page
         return await _numbered(self._lines_at(key), number)
 
     async def older_page(self, sha256: str, version: int, number: int) -> PageText | None:
@@ -295,6 +345,6 @@ async def _numbered(lines: AsyncGenerator[bytes, None], number: int) -> PageText
     pages before it for their number alone, ``PageOutline``); ``None`` past the last."""
     async with aclosing(lines):
         async for line in lines:
-            if _outline_decoder.decode(line).number == number:
+            if outline_decoder.decode(line).number == number:
                 return _page_decoder.decode(line)
     return None

@@ -162,6 +162,12 @@ def pages_key(sha256: str) -> str:
     return validate_key(f"derived/{sha256}/pages.jsonl")
 
 
+def pages_index_key(sha256: str) -> str:
+    """Where each page of the current page texts starts and its text alone are kept
+    (``services.ingest.derived.PagesIndex``), so a page turned reads that page alone."""
+    return validate_key(f"derived/{sha256}/pages.index.json")
+
+
 def older_pages_key(sha256: str, version: int) -> str:
     """Where version ``version`` of the page texts is kept once a newer one replaced it."""
     return validate_key(f"derived/{sha256}/pages.v{version}.jsonl")

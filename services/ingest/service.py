@@ -47,6 +47,7 @@ from services.common.contracts.ingest import (
     JobStatus,
     JobView,
     OriginalState,
+    OriginalUploaded,
     PageBoxes,
     PageImageSize,
     TextMadeBy,
@@ -446,6 +447,17 @@ class IngestService:
         if preview is None:
             raise no_preview()
         return preview
+
+    async def original_uploaded(self, user_token: str, document_id: str
+                                ) -> OriginalUploaded:
+        """Whether the original of a document the token's user may know of was ever
+        uploaded (``NotFound``, ``unknown_document``, for one they may not). Nothing is
+        read, so nothing is audited: the document page asks before offering 下载原件."""
+        if document_id not in await self.registry.visible(user_token, [document_id]):
+            raise NotFound(f"no document {document_id}", code="unknown_document")
+        record = await self.catalogue.get_document(document_id)
+        return OriginalUploaded(document_id=document_id,
+                                uploaded=await self.queue.by_sha256(record.sha256) is not None)
 
     async def original(self, principal: Principal, user_token: str, document_id: str
                        ) -> OriginalDownload:

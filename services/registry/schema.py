@@ -45,6 +45,15 @@ class Repository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
+    async def one_at_a_time(self, key: int) -> None:
+        """Hold ``key``'s lock until the transaction ends, so two transactions that each
+        look for a row before inserting it (the same request sent twice at once) run one
+        after the other and the second finds the first's row. On PostgreSQL a
+        transaction-scoped advisory lock, as no row exists yet to lock; SQLite needs none,
+        its writers already run one at a time."""
+        if self.conn.dialect.name == "postgresql":
+            await self.conn.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+
     async def first_row(self, query: sa.Select[Any], *, lock: bool = False,
                         of: sa.Table | None = None) -> RowMapping | None:
         """The first row ``query`` selects, or ``None``; ``lock`` holds it until the

@@ -28,6 +28,7 @@ from services.common.errors import (
     Unauthorized,
     ValidationFailed,
 )
+from services.common.filing import FILERS
 from services.web.cookies import LANGUAGE, LANGUAGE_KEPT_S, SESSION
 from services.web.document_page import (
     DocumentPage,
@@ -324,9 +325,17 @@ async def _document_view(page: Page, ingest: IngestClient, registry: RegistryRea
             return await none_if(ingest.reading(token, record.document_id, asked), NotFound)
         return None
 
+    async def uploaded() -> bool:
+        # A record catalogued before its original was scanned has nothing to download:
+        # the page says so rather than offer 下载原件 and answer "missing" (asked only of
+        # a reader who may download; the others are told why they may not).
+        if permissions.download.allowed:
+            return await ingest.original_uploaded(token, record.document_id)
+        return True
+
     # Asked of the registry and of ingest at once: none waits for another.
-    holds, standing, reading = await asyncio.gather(active_holds(), disposal(),
-                                                    first_reading())
+    holds, standing, reading, held = await asyncio.gather(
+        active_holds(), disposal(), first_reading(), uploaded())
     number = chosen_page(reading, q, page_number)
     boxes = reading.boxes if reading is not None else None
     if number is not None and number != asked:
@@ -337,4 +346,5 @@ async def _document_view(page: Page, ingest: IngestClient, registry: RegistryRea
                          boxes=boxes, has_preview=boxes is not None,
                          may_correct=may_correct(page.reader.principal),
                          record_correction=form, done=done, waits=waits, holds=holds,
-                         disposal=standing)
+                         disposal=standing, uploaded=held,
+                         may_upload=page.reader.principal.has_role(*FILERS))

@@ -39,6 +39,7 @@ from services.common.models import (
 )
 from services.web.audit_actions import ACTION_NAMES
 from services.web.links import (
+    INGEST_PATH,
     address,
     destruction_url,
     document_url,
@@ -120,6 +121,8 @@ class DocumentPage:
     q: str
     permissions: DocumentPermissions
     download_url: str | None
+    """The original's download, offered only where the registry allows it and ingest
+    holds the original."""
     may_borrow: bool
     """A loan is the way to read it (``needs_grant``) and it is still in its file, so lent
     (``in_file``): the page offers to ask for one."""
@@ -158,6 +161,13 @@ class DocumentPage:
     destruction_status_name: str = ""
     decision_name: str = ""
     """The appraisers' decision on its sweep item, in words, once two have agreed."""
+    not_uploaded: bool = False
+    """The catalogue records the document but its original was never uploaded (a paper
+    file catalogued before it was scanned): there is nothing to download, and the page
+    says so instead of offering 下载原件."""
+    upload_url: str | None = None
+    """Where the original is uploaded (数字化), to one who uploads (an archivist), when it
+    was never uploaded; else None."""
 
 
 APPROVED_CORRECTION = "批准更正"
@@ -412,10 +422,13 @@ def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
                   boxes: PageBoxes | None, has_preview: bool,
                   may_correct: bool = False, record_correction: RecordCorrection | None = None,
                   done: str = "", waits: str = "", holds: list[Hold] | None = None,
-                  disposal: DisposalStanding | None = None) -> DocumentPage:
+                  disposal: DisposalStanding | None = None, uploaded: bool = True,
+                  may_upload: bool = False) -> DocumentPage:
     """``may_correct``: the reader corrects text (校对), so the page shown links there;
     ``record_correction``: the form correcting the record, to one who may (``done`` and
-    ``waits``: what their last correction did)."""
+    ``waits``: what their last correction did); ``uploaded``: ingest holds the original
+    (else nothing is offered for download, and ``may_upload``, the reader uploads
+    originals, is shown where)."""
     words = query_words(q)
     base = document_url(record.document_id)
     shown: ShownPage | None = None
@@ -458,7 +471,8 @@ def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
         security_name=SECURITY_LEVEL_NAMES[record.security],
         household_url=household_url(record.household) if record.household else None,
         q=q, permissions=permissions,
-        download_url=f"{base}/original" if permissions.download.allowed else None,
+        download_url=f"{base}/original" if permissions.download.allowed and uploaded
+        else None,
         may_borrow=permissions.download.code == "needs_grant" and in_file(record),
         page=shown, pages=links, previous_url=previous_url, next_url=next_url,
         history_url=f"{base}/history", page_count=len(numbers), turn_url=f"{base}#{READING}",
@@ -473,5 +487,7 @@ def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
         if disposal and disposal.destruction_id else None,
         destruction_status_name=DESTRUCTION_STATUS_NAMES[disposal.destruction_status]
         if disposal and disposal.destruction_status else "",
-        decision_name=DECISION_NAMES.get(disposal.outcome, "") if disposal else "")
+        decision_name=DECISION_NAMES.get(disposal.outcome, "") if disposal else "",
+        not_uploaded=not uploaded, upload_url=INGEST_PATH if may_upload and not uploaded
+        else None)
 

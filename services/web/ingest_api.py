@@ -33,13 +33,13 @@ from services.web.forms import text
 from services.web.ingest_page import (
     CATEGORY_CHOICES,
     DEFAULT_FIELDS,
-    INGEST_PATH,
     SECURITY_CHOICES,
     batch_view,
     defaults_of,
     may_file,
     plan,
 )
+from services.web.links import INGEST_PATH
 from services.web.page import Page
 
 MAX_BATCH_BYTES = 8 * 1024**3

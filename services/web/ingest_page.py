@@ -25,12 +25,9 @@ from services.common.filing import FILERS
 from services.common.manifest import ManifestRow, location_of, upload_metadata
 from services.common.models import CATEGORY_NAMES, SECURITY_LEVEL_NAMES
 from services.common.names import tidied_household
-from services.common.web import PAGES_PREFIX
 from services.web.document_page import FIELD_NAMES
-from services.web.links import document_review_url, document_url
+from services.web.links import INGEST_PATH, document_review_url, document_url
 from services.web.record_correction import CORRECTION_ANCHOR
-
-INGEST_PATH = f"{PAGES_PREFIX}/ingest"
 
 STATUS_NAMES = {"queued": "排队中", "running": "正在识别", "done": "完成", "failed": "失败",
                 "duplicate": "重复（已归档）", "refused": "未接收"}

@@ -209,6 +209,9 @@ class InventoryPages(Controller):
                 note=typed["note"] or None))
         except ArchiveError as exc:
             code = refusal_code(exc)
+            if code == "already_recorded":
+                # The form sent twice: the first is in the history; say so, not a refusal.
+                return see(CONDITIONS_URL, "#history", done=code)
             return await refused(code, "checked_on" if code.startswith("date_") else None)
         return see(CONDITIONS_URL, "#history", done="recorded")
 

@@ -12,6 +12,9 @@ from services.common.clients import segment
 from services.common.contracts.ingest import PageImageSize
 from services.common.web import PAGES_PREFIX
 
+INGEST_PATH = f"{PAGES_PREFIX}/ingest"
+"""The digitising page (数字化), where originals are uploaded."""
+
 
 def address(path: str, query: Mapping[str, object]) -> str:
     """``path`` with ``query`` (no ``?`` when there is none)."""

@@ -273,6 +273,10 @@ def test_the_scan_is_enlarged_by_button_and_key_and_the_hit_boxes_stay_over_thei
     expect(page.get_by_role("button", name="缩小")).to_have_attribute("aria-disabled", "true")
     for key, name in (("+", "放大"), ("-", "缩小"), ("0", "适合宽度")):
         expect(page.get_by_role("button", name=name)).to_have_attribute("aria-keyshortcuts", key)
+    expect(page.locator("#zoom-keys")).to_be_visible()  # a mouse and keys: their hint
+    expect(page.locator("#zoom-touch")).to_be_hidden()
+    expect(page.get_by_role("group", name="缩放扫描件")).to_have_attribute(
+        "aria-describedby", "zoom-keys")
 
     page.get_by_role("button", name="放大").click()
     expect_zoom(page, "缩放 150%", 1.5 * fit)
@@ -567,6 +571,16 @@ def phone(sign_in: SignIn, browser: Browser, cabinet: Cabinet) -> Iterator[Page]
                                   locale="zh-CN", **TOUCH_PHONE)
     yield context.new_page()
     context.close()
+
+
+def test_the_scan_s_hint_on_a_touch_screen_is_the_finger_s_not_the_keys(
+        phone: Page, cabinet: Cabinet) -> None:
+    phone.goto(f"/ui/documents/{cabinet.documents['letter']}")
+    bar = phone.get_by_role("group", name="缩放扫描件")
+    expect(bar).to_be_visible()
+    expect(phone.locator("#zoom-keys")).to_be_hidden()
+    expect(phone.locator("#zoom-touch")).to_have_text("点“放大”“缩小”按钮缩放；放大后用手指拖动查看。")
+    expect(bar).to_have_attribute("aria-describedby", "zoom-touch")
 
 
 def _hits_and_words(page: Page) -> tuple[str, list[str]]:

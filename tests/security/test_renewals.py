@@ -42,7 +42,8 @@ def _text_code(people: People, document_id: str) -> Any:
 def test_a_third_renewal_is_refused(secured: Secured, people: People) -> None:
     document = file_document(people["wang"], security="confidential")
     loan_id = _digital_loan_out(people, document["document_id"])
-    renewals = [people["li"].post(f"/registry/loans/{loan_id}/renew") for _ in range(3)]
+    renewals = [people["li"].post(f"/registry/loans/{loan_id}/renew", json={"renewals": seen})
+                for seen in range(3)]
     assert [r.status_code for r in renewals] == [200, 200, 409]
     assert renewals[2].json()["code"] == "renewals_exhausted"
     secured.clock.advance(timedelta(days=22))  # past the end of its 21st day

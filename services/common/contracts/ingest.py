@@ -314,6 +314,16 @@ class OriginalState(Struct):
     pages: int | None = None
 
 
+class OriginalUploaded(Struct):
+    """ingest's ``GET /ingest/documents/{id}/original/uploaded``: whether the document's
+    original was ever uploaded (ingest holds a job for its bytes, in any state). False for
+    a record catalogued before its original was scanned: there is nothing to download,
+    and the document page says so rather than offer 下载原件."""
+
+    document_id: str
+    uploaded: bool
+
+
 class DeriveRequest(Struct):
     """``POST /ingest/documents/{id}/derive``: ``missing`` makes previews only where some
     are not stored (``archive derive --missing``); otherwise all are made again."""

@@ -153,6 +153,12 @@ class ObjectStore(Protocol):
         """The whole object; only for small derived artifacts. ``NotFound`` if missing."""
         ...
 
+    async def read_range(self, key: str, start: int, length: int) -> bytes:
+        """The ``length`` bytes of the object from offset ``start`` (fewer where it ends
+        sooner, none past its end), without reading the rest: one page of a long derived
+        file, found by an index of where each starts. ``NotFound`` if missing."""
+        ...
+
     async def download(self, key: str, path: Path) -> tuple[str, int]:
         """Write the object's bytes into the new local file ``path``, fsynced, and return
         their SHA-256 (as read, not as recorded) and size; ``NotFound`` if missing. For

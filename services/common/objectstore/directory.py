@@ -125,6 +125,13 @@ class DirectoryObjectStore(PutEitherWay):
         with self._translated(key):
             return await asyncio.to_thread(self._read, key)
 
+    async def read_range(self, key: str, start: int, length: int) -> bytes:
+        validate_key(key)
+        if start < 0 or length < 0:
+            raise ValueError(f"a range starts and runs at 0 or more, not {start}, {length}")
+        with self._translated(key):
+            return await asyncio.to_thread(self._read_range, key, start, length)
+
     async def download(self, key: str, path: Path) -> tuple[str, int]:
         validate_key(key)
         with self._translated(key):
@@ -300,6 +307,11 @@ class DirectoryObjectStore(PutEitherWay):
     def _read(self, key: str) -> bytes:
         with self._open_for_read(key) as source:
             return source.read()
+
+    def _read_range(self, key: str, start: int, length: int) -> bytes:
+        with self._open_for_read(key) as source:
+            source.seek(start)
+            return source.read(length)
 
     def _download(self, key: str, path: Path) -> tuple[str, int]:
         with self._open_for_read(key) as source:

@@ -167,6 +167,14 @@ class S3ObjectStore(PutEitherWay):
             raise NotFound(f"object {key} not found")
         return await self._call(key, self._read_sync, key)
 
+    async def read_range(self, key: str, start: int, length: int) -> bytes:
+        validate_key(key)
+        if start < 0 or length < 0:
+            raise ValueError(f"a range starts and runs at 0 or more, not {start}, {length}")
+        if await self._existing() is None:
+            raise NotFound(f"object {key} not found")
+        return await self._call(key, self._read_range_sync, key, start, length)
+
     async def head(self, key: str) -> ObjectInfo | None:
         validate_key(key)
         if await self._existing() is None:
@@ -445,6 +453,23 @@ class S3ObjectStore(PutEitherWay):
 
     def _read_sync(self, key: str) -> bytes:
         response = self._client.get_object(self._bucket, key)
+        try:
+            data: bytes = response.read()
+            return data
+        finally:
+            _release(response)
+
+    def _read_range_sync(self, key: str, start: int, length: int) -> bytes:
+        if length == 0:
+            if self._head_sync(key) is None:
+                raise NotFound(f"object {key} not found")
+            return b""
+        try:
+            response = self._client.get_object(self._bucket, key, offset=start, length=length)
+        except S3Error as exc:
+            if exc.code == "InvalidRange":  # S3 answers 416 for a start past the end
+                return b""
+            raise
         try:
             data: bytes = response.read()
             return data

@@ -40,7 +40,12 @@ from services.registry.journal.models import REGISTRY_ACTOR
 from services.registry.journal.service import JournalService
 from services.registry.lending.models import CopyRequest, LoanRow, Move, ReturnCheck
 from services.registry.lending.repository import PAST_DUE_KIND
-from services.registry.lending.rules import LoanPeriods, check_move, unseen_or
+from services.registry.lending.rules import (
+    LoanPeriods,
+    check_move,
+    renewed_just_now,
+    unseen_or,
+)
 from services.registry.lending.steps import current_view, loan_for_move, person, record_step
 from services.registry.store import RegistryStore, Tx
 
@@ -102,17 +107,21 @@ class CirculationService:
         """续借 (B4): ``due_at`` moves on by the renewal period; the borrower asks, or an
         archivist registers it; at most ``max_renewals`` times, never once expired.
         ``seen``, the renewals the caller saw, makes a repeated request (a double click,
-        a retry) ``already_renewed`` instead of a second renewal."""
+        a retry) ``already_renewed`` instead of a second renewal; without it, a renewal
+        asked just after the last one (``renewed_just_now``) is taken for that one sent
+        again. The loan's row is locked first, so requests sent at once see each other."""
         now = self.clock.now()
         async with self.store.transaction() as tx:
             loan = await loan_for_move(tx, loan_id)
             if principal.username == loan.borrower or principal.has_role(*RENEWERS):
                 check_move("renew", loan.status)
                 assert loan.due_at is not None  # every loan that is out has one
-                if seen is not None and seen != loan.renewals:
+                if (seen != loan.renewals if seen is not None
+                        else renewed_just_now(loan.renewed_at, now)):
                     raise Conflict(f"the loan was renewed since it was shown ({loan.renewals} "
                                    f"renewals, due {loan.due_at.isoformat()}); it is not "
-                                   "renewed again", code="already_renewed",
+                                   "renewed again (to renew it once more, send the "
+                                   "renewals it has now)", code="already_renewed",
                                    extra={"renewals": loan.renewals,
                                           "due_at": loan.due_at.isoformat()})
                 self.periods.check_renewal(renewals=loan.renewals, due_at=loan.due_at,

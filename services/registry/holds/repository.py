@@ -17,12 +17,15 @@ from services.common.contracts.registry import HELD_STATUS, AccessFilter
 from services.common.contracts.retention import Hold, HoldStatus
 from services.common.db import struct_of
 from services.common.models import SecurityLevel
-from services.registry.accounts.tables import users
 from services.registry.catalogue.repository import visible_to
 from services.registry.catalogue.tables import documents
 from services.registry.holds.tables import legal_hold_documents, legal_holds
 from services.registry.journal.models import HoldMoment
 from services.registry.schema import Repository, chunks
+
+PLACING_LOCK = 7_401_000_002
+"""Key of the PostgreSQL advisory lock a hold's placing holds while it looks for its twin
+(``SCHEDULE_LOCK`` is 7_401_000_001)."""
 
 
 def held_clause(document_id: Any, household: Any, category: Any) -> sa.ColumnElement[bool]:
@@ -55,15 +58,14 @@ class HoldsRepository(Repository):
                 for document_id in hold.documents])
 
     async def same_active(self, hold: Hold) -> str | None:
-        """The id of an active hold placed by the same person for the same reason over
-        the same documents, household and category as ``hold``, or None. The placer's
-        account row is locked first (FOR UPDATE on PostgreSQL; SQLite's write lock
-        already serialises), so the same hold sent twice at once finds its twin."""
-        await self.first_row(sa.select(users.c.username)
-                             .where(users.c.username == hold.placed_by), lock=True)
+        """The id of an active hold for the same reason over the same documents,
+        household and category as ``hold``, whoever placed it, or None. Holds are placed
+        one at a time (``PLACING_LOCK``), so the same hold sent twice at once, or placed by
+        two compliance officers at the same instant, finds its twin: one hold, which one
+        release lifts, not two that each must be found and released."""
+        await self.one_at_a_time(PLACING_LOCK)
         rows = (await self.conn.execute(sa.select(legal_holds).where(
-            legal_holds.c.status == "active", legal_holds.c.placed_by == hold.placed_by,
-            legal_holds.c.reason == hold.reason,
+            legal_holds.c.status == "active", legal_holds.c.reason == hold.reason,
             legal_holds.c.household.is_(None) if hold.household is None
             else legal_holds.c.household == hold.household,
             legal_holds.c.category.is_(None) if hold.category is None

@@ -71,7 +71,8 @@ class HoldsService:
                         category=request.category, placed_by=principal.username,
                         placed_at=now)
             if (twin := await tx.holds.same_active(hold)) is not None:
-                # The same hold sent twice (a double click, a retry): placed once.
+                # The same hold sent twice (a double click, a retry), or placed by two
+                # compliance officers at once: placed once.
                 raise Conflict(f"the same hold is in force already ({twin})",
                                code="hold_exists", extra={"hold_id": twin})
             await tx.holds.insert(hold)

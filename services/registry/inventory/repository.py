@@ -33,6 +33,10 @@ from services.registry.inventory.rules import DISCREPANCIES, Placed, as_seen, ta
 from services.registry.inventory.tables import condition_checks, inventories, inventory_items
 from services.registry.schema import Repository
 
+RECORDING_LOCK = 7_401_000_003
+"""Key of the PostgreSQL advisory lock a condition check's recording holds while it looks
+for the same check recorded already (``SCHEDULE_LOCK`` is 7_401_000_001)."""
+
 
 class InventoryRepository(Repository):
     async def placed(self, building: str | None, access: AccessFilter) -> list[Placed]:
@@ -145,6 +149,23 @@ class InventoryRepository(Repository):
             checked_on=check.checked_on, protections=msgspec.to_builtins(check.protections),
             problems=check.problems, repaired=check.repaired, copied=check.copied,
             note=check.note, checked_by=check.checked_by, recorded_at=check.recorded_at))
+
+    async def same_check(self, check: ConditionCheck) -> str | None:
+        """The id of a check recorded already of the same box on the same day with the
+        same findings, repairs, copies and note as ``check``, whoever recorded it, or
+        None. Checks are recorded one at a time (``RECORDING_LOCK``), so the same form sent
+        twice at once (a double click, a retry) finds its twin."""
+        await self.one_at_a_time(RECORDING_LOCK)
+        rows = (await self.conn.execute(sa.select(condition_checks).where(
+            condition_checks.c.checked_on == check.checked_on))).mappings()
+        said = (msgspec.to_builtins(check.protections), check.repaired, check.copied,
+                check.note)
+        for row in rows:
+            if (box_of(_location(row)) == box_of(check.location)
+                    and (row["protections"], row["repaired"], row["copied"], row["note"])
+                    == said):
+                return str(row["check_id"])
+        return None
 
     async def last_checked(self) -> dict[Box, date]:
         """Each checked box's latest ``checked_on``, by its key (``box_of``): a box

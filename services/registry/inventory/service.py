@@ -144,7 +144,9 @@ class InventoryService(FeatureService):
                            ) -> ConditionCheck:
         """A box's condition against the seven protections (七防), with what was repaired
         or copied; on a day that has come (422 ``date_in_future``: a check dated ahead
-        would take its box off the due list, and count in a later year's statistics)."""
+        would take its box off the due list, and count in a later year's statistics). The
+        same check again (the box, day, findings, repairs, copies and note of one
+        recorded already) is 409 ``already_recorded`` naming it, and not recorded."""
         now = self.clock.now()
         checked_past_day(new.checked_on, "checked_on", today=self.clock.day_of(now))
         problems = sum(getattr(new.protections, name).state == "problem"
@@ -155,6 +157,12 @@ class InventoryService(FeatureService):
             copied=new.copied, note=new.note, checked_by=principal.username,
             recorded_at=now)
         async with self.store.transaction() as tx:
+            if (twin := await tx.inventory.same_check(check)) is not None:
+                # The same form sent twice (a double click, a retry): recorded once, so
+                # the history and the statistics count one check.
+                raise Conflict(f"this check of the box on {new.checked_on.isoformat()} is "
+                               f"recorded already ({twin}); it is not recorded again",
+                               code="already_recorded", extra={"check_id": twin})
             await tx.inventory.insert_check(check)
             await tx.journal.audit(AuditEntry(
                 action="condition_checked", username=principal.username,

@@ -90,6 +90,19 @@ def approvals_needed(documents: Iterable[Lent]) -> list[Role]:
     return chain
 
 
+RENEWAL_SENT_AGAIN_WITHIN = timedelta(minutes=2)
+"""A renewal that does not say how many renewals its sender saw (an API script's ``POST
+…/renew`` without ``renewals``) asked this soon after the loan's last renewal is taken for
+that renewal sent again (a retry, the same request sent twice at once), not for a second:
+a person renewing twice on purpose does it minutes apart at least, or says ``renewals``."""
+
+
+def renewed_just_now(renewed_at: datetime | None, now: datetime) -> bool:
+    """Whether a loan last renewed at ``renewed_at`` was renewed within
+    ``RENEWAL_SENT_AGAIN_WITHIN`` of ``now``."""
+    return renewed_at is not None and now - renewed_at < RENEWAL_SENT_AGAIN_WITHIN
+
+
 @dataclass(frozen=True)
 class LoanPeriods:
     """B4: how long a loan lasts, how far a renewal moves it, how often it may be renewed,

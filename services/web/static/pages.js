@@ -405,6 +405,20 @@
       frame.addEventListener("pointerup", stop);
       frame.addEventListener("pointercancel", stop);
     });
+    // The hint says how to zoom and pan with what the reader has: the keys where there is
+    // a keyboard and a mouse, a finger on a touch screen (no + to press there). The bar is
+    // described by the hint shown; a tablet given a mouse is told the keys again.
+    var hints = { keys: bar.querySelector("[data-hint=keys]"),
+                  touch: bar.querySelector("[data-hint=touch]") };
+    var touchOnly = window.matchMedia("(hover: none) and (pointer: coarse)");
+    function hint() {
+      var shown = touchOnly.matches ? hints.touch : hints.keys;
+      hints.keys.hidden = shown !== hints.keys;
+      hints.touch.hidden = shown !== hints.touch;
+      bar.setAttribute("aria-describedby", shown.id);
+    }
+    touchOnly.addEventListener("change", hint);
+    hint();
     bar.hidden = false;
     show(0);
   }

@@ -121,6 +121,48 @@ async def test_put_bytes_then_read_returns_the_same_bytes(store: ObjectStore) ->
     assert await store.read("text/abc/page-1.json") == "维修 invoice".encode()
 
 
+async def test_read_range_returns_those_bytes_alone(store: ObjectStore) -> None:
+    data = "第1页\n第2页：维修\n第3页\n".encode()
+    await store.put_bytes("derived/abc/pages.jsonl", data)
+    second = data.index("第2页".encode())
+    length = data.index(b"\n", second) - second
+    assert await store.read_range("derived/abc/pages.jsonl", second, length) == \
+        "第2页：维修".encode()
+    assert await store.read_range("derived/abc/pages.jsonl", 0, 0) == b""
+
+
+async def test_head_of_a_file_put_reports_its_sha256(store: ObjectStore, tmp_path: Path
+                                                    ) -> None:
+    """What a stored text's index is matched by (``services/ingest/page_index.py``)."""
+    path = tmp_path / "pages.jsonl"
+    path.write_bytes("第1页\n".encode() * 1000)
+    await store.put_file("derived/abc/pages.jsonl", path)
+    info = await store.head("derived/abc/pages.jsonl")
+    assert info is not None
+    assert info.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+async def test_read_range_past_the_end_gives_what_there_is(store: ObjectStore) -> None:
+    await store.put_bytes("derived/abc/pages.jsonl", b"0123456789")
+    assert await store.read_range("derived/abc/pages.jsonl", 7, 100) == b"789"
+    assert await store.read_range("derived/abc/pages.jsonl", 10, 5) == b""
+    assert await store.read_range("derived/abc/pages.jsonl", 50, 5) == b""
+
+
+async def test_read_range_of_a_missing_key_raises_not_found(store: ObjectStore) -> None:
+    for length in (0, 10):
+        with pytest.raises(NotFound):
+            await store.read_range("derived/abc/missing.jsonl", 0, length)
+
+
+async def test_read_range_of_a_large_object_reads_from_its_middle(store: ObjectStore) -> None:
+    data = os.urandom(3 * CHUNK_BYTES + 17)
+    await store.put_bytes("derived/abc/large.bin", data)
+    start = 2 * CHUNK_BYTES - 5
+    assert await store.read_range("derived/abc/large.bin", start, 1000) == \
+        data[start:start + 1000]
+
+
 async def test_head_reports_size_content_type_and_sha256(store: ObjectStore) -> None:
     await store.put_bytes("previews/abc/1.png", b"png-bytes", content_type="image/png")
     info = await store.head("previews/abc/1.png")

@@ -6,12 +6,17 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from contextlib import closing
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from tests.e2e.ingest.support import metadata, upload, wait_for_job
 from tests.fixtures.app import ArchiveServer, Person, module_archive_server
+from tests.support.pages import signed_in
+from tests.support.rendering import write_digital_pdf
 
 server = module_archive_server()
 """One archive for the module: each test files documents of its own titles (bytes) and
@@ -103,3 +108,33 @@ def test_loans_of_one_document_as_the_register_shows_them(
     assert [[d["document_id"] for d in loan["documents"]] for loan in loans] == [[lent]]
     assert people["li"].get("/registry/loans/", params={"document_id": lent}).json() == []
     assert people["li"].get("/registry/loans/", params={"document_id": secret}).json() == []
+
+
+def test_a_record_whose_original_was_never_uploaded_offers_no_download_and_says_why(
+        server: ArchiveServer, people: dict[str, httpx.Client], tmp_path: Path) -> None:
+    catalogued = _file(people["wang"], "只有目录记录的维修单")
+    pdf = tmp_path / "uploaded.pdf"
+    write_digital_pdf(pdf, [["已上传原件的维修单"]])
+    sent = upload(people["wang"], pdf, metadata(title="已上传原件的维修单"))
+    assert sent.status_code == 202, sent.text
+    job = wait_for_job(people["wang"], sent.json()["job_id"])
+    offered = '" download>下载原件</a>'
+    with closing(signed_in(server.url, "wang")) as wang, \
+            closing(signed_in(server.url, "li")) as li:
+        archivist = wang.get(f"/ui/documents/{catalogued}").text
+        staff = li.get(f"/ui/documents/{catalogued}").text
+        uploaded = wang.get(f"/ui/documents/{job['document_id']}").text
+    for page in (archivist, staff):
+        assert offered not in page
+        assert "没有可下载的原件：目录中有这份文件的记录，但它的原件" in page
+    assert 'href="/ui/ingest">打开“数字化”页</a>' in archivist
+    assert "请联系档案管理员上传" in staff
+    assert "/ui/ingest" not in staff.split('id="not-uploaded"')[1].split("</p>")[0]
+    assert offered in uploaded
+    assert "没有可下载的原件" not in uploaded
+    hidden = _file(people["wang"], "和解协议（未上传）", security="confidential")
+    asked = {document_id: people["li"].get(f"/ingest/documents/{document_id}/original/uploaded")
+             for document_id in (catalogued, job["document_id"], hidden)}
+    assert [(answer.status_code, answer.json().get("uploaded", answer.json().get("code")))
+            for answer in asked.values()] == [(200, False), (200, True),
+                                              (404, "unknown_document")]

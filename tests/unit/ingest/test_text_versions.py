@@ -14,7 +14,7 @@ from services.common.errors import NotFound
 from services.common.objectstore.directory import DirectoryObjectStore
 from services.ingest.derived import DerivedText
 from services.ingest.extraction import PageText, WordBox
-from services.ingest.models import TextVersion, older_pages_key, pages_key
+from services.ingest.models import TextVersion, older_pages_key, pages_index_key, pages_key
 
 SHA = "ab" * 32
 AT = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
@@ -88,8 +88,8 @@ async def test_a_third_version_keeps_both_older_ones(derived: DerivedText,
     assert (await derived.revise(SHA, page_file(tmp_path / "v3.jsonl", "三", "ppocr"),
                                  third)).version == 3
     assert sorted(await derived.keys(SHA)) == sorted([
-        pages_key(SHA), older_pages_key(SHA, 1), older_pages_key(SHA, 2),
-        f"derived/{SHA}/text-versions.jsonl"])
+        pages_key(SHA), pages_index_key(SHA), older_pages_key(SHA, 1),
+        older_pages_key(SHA, 2), f"derived/{SHA}/text-versions.jsonl"])
 
 
 async def test_deleting_removes_every_version_and_the_history(

@@ -105,8 +105,9 @@ async def test_a_loan_renewed_twice_at_once_is_not_escalated_before_it_is_due(
         lending: Lending) -> None:
     loan = await lending.out("li", [await lending.file()])
     lending.clock.advance(timedelta(days=1))
-    for _ in range(2):
-        renewed = await lending.services.circulation.renew(person("li"), loan.loan_id)
+    for seen in range(2):
+        renewed = await lending.services.circulation.renew(person("li"), loan.loan_id,
+                                                           seen=seen)
     assert renewed.due_at == end_of_day(21)
     lending.clock.set(end_of_day(21))
     assert await lending.services.circulation.escalate_due() == []

@@ -57,10 +57,10 @@ async def test_a_renewal_moves_the_due_date_seven_days_on(lending: Lending) -> N
 
 async def test_a_third_renewal_is_refused(lending: Lending) -> None:
     loan = await lending.out("li", [await lending.file()])
-    for _ in range(2):
-        await lending.services.circulation.renew(person("li"), loan.loan_id)
+    for seen in range(2):
+        await lending.services.circulation.renew(person("li"), loan.loan_id, seen=seen)
     with pytest.raises(Conflict) as refused:
-        await lending.services.circulation.renew(person("li"), loan.loan_id)
+        await lending.services.circulation.renew(person("li"), loan.loan_id, seen=2)
     again = await lending.services.lending.loan(person("wang"), loan.loan_id)
     assert (refused.value.code, again.renewals, again.due_at) == (
         "renewals_exhausted", 2, end_of_day(21))

@@ -4,12 +4,14 @@ transactions: separate connections from the engine's pool)."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from services.common.contracts.lending import Loan, LoanRequest
 from services.common.errors import ArchiveError, Conflict
+from services.registry.lending.rules import RENEWAL_SENT_AGAIN_WITHIN
 from tests.unit.registry.lending.conftest import Lending, person
 
 
@@ -88,6 +90,36 @@ async def test_the_same_renewal_sent_twice_at_once_renews_once(lending: Lending)
     after = await lending.services.lending.loan(person("li"), loan.loan_id)
     assert outcomes == ["already_renewed", "ok"]
     assert after.renewals == 1
+
+
+async def test_a_renewal_without_its_count_sent_many_times_at_once_renews_once(
+        lending: Lending) -> None:
+    loan = await lending.out("li", [await lending.file()])
+    renew = lending.services.circulation.renew
+    outcomes = await _outcomes(*(renew(person(who), loan.loan_id)
+                                 for who in ("li", "li", "wang", "li")))
+    after = await lending.services.lending.loan(person("li"), loan.loan_id)
+    assert outcomes == ["already_renewed"] * 3 + ["ok"]
+    assert (after.renewals, after.due_at) == (1, loan.due_at + timedelta(days=7))
+
+
+async def test_a_renewal_without_its_count_renews_again_minutes_later(lending: Lending
+                                                                      ) -> None:
+    loan = await lending.out("li", [await lending.file()])
+    renew = lending.services.circulation.renew
+    await renew(person("li"), loan.loan_id)
+    lending.clock.advance(RENEWAL_SENT_AGAIN_WITHIN)
+    again = await renew(person("li"), loan.loan_id)
+    assert again.renewals == 2
+
+
+async def test_a_second_renewal_at_once_that_gives_the_count_it_saw_renews(lending: Lending
+                                                                           ) -> None:
+    loan = await lending.out("li", [await lending.file()])
+    renew = lending.services.circulation.renew
+    await renew(person("li"), loan.loan_id)
+    again = await renew(person("li"), loan.loan_id, seen=1)
+    assert again.renewals == 2
 
 
 async def test_a_renewal_that_saw_an_older_count_is_refused_not_counted(lending: Lending

@@ -59,6 +59,22 @@ async def test_the_same_hold_sent_twice_at_once_is_placed_once(retention: Retent
     assert [hold.hold_id for hold in covering] == [placed.hold_id]
 
 
+async def test_two_officers_placing_the_same_hold_at_once_place_one(retention: Retention
+                                                                     ) -> None:
+    document = await retention.file(household="A-1201", category="repair")
+    same = HoldRequest(reason="诉讼：业主起诉漏水", household="A-1201")
+    results = await asyncio.gather(
+        *(retention.services.holds.place(person(officer), same)
+          for officer in ("qian", "he") * 3), return_exceptions=True)
+    (placed,) = [result for result in results if isinstance(result, Hold)]
+    refused = [result for result in results if isinstance(result, Conflict)]
+    covering = await retention.services.holds.holds(
+        person("qian"), status="active", document_id=document.document_id, limit=10, offset=0)
+    assert {(r.code, r.extra["hold_id"]) for r in refused} == {("hold_exists", placed.hold_id)}
+    assert len(refused) == 5
+    assert [hold.hold_id for hold in covering] == [placed.hold_id]
+
+
 async def test_a_hold_for_another_reason_or_after_a_release_is_placed(retention: Retention
                                                                       ) -> None:
     document = await retention.file(household="A-1201", category="repair")
