@@ -6,7 +6,9 @@ Layout: an index template ``<alias>`` for ``<alias>-v*`` (settings and mappings 
 one of them, which every search and
 write uses. A rebuild fills ``<alias>-v<N+1>``, then one ``_aliases`` call moves the alias
 (atomic: searches never see no index), and the old index is deleted. Each index records
-in its mapping's ``_meta`` the ``ANALYSIS`` version that made it.
+in its mapping's ``_meta`` the ``ANALYSIS`` version that made it. An index made before
+the words fields (``WORD_MAPPINGS``) gets them in ``ensure``, so that the documents written
+to it until its rebuild (which carry words) are accepted by its strict mapping.
 
 ``drop_replaced`` deletes every ``<alias>-v<M>`` below the index the alias is on that no
 alias points at, logging each: the old index after a swap, and the one a lost alias left
@@ -53,6 +55,7 @@ from services.common.errors import Conflict, DependencyUnavailable
 from services.search.index.elasticsearch_query import (
     INDEX_SETTINGS,
     MAPPINGS,
+    WORD_MAPPINGS,
     document_source,
     partial_search_body,
     search_body,
@@ -133,7 +136,8 @@ class ElasticsearchRebuild:
 
     async def upsert(self, docs: Sequence[IndexedDocument]) -> None:
         self._owner._still_rebuilding(self.index)
-        operations = await asyncio.to_thread(_index_operations, docs)  # folding is CPU work
+        operations = await asyncio.to_thread(  # folding is CPU work
+            _index_operations, docs, words=self._owner.words)
         await self._owner._bulk(operations, [self.index], refresh=False)
 
     async def delete(self, document_ids: Sequence[str], *, version: int) -> None:
@@ -152,8 +156,8 @@ Operation = tuple[str, int, dict[str, Any]]
 """(document_id, version, _source) of one bulk write."""
 
 
-def _index_operations(docs: Sequence[IndexedDocument]) -> list[Operation]:
-    return [(doc.document_id, doc.version, document_source(doc)) for doc in docs]
+def _index_operations(docs: Sequence[IndexedDocument], *, words: bool) -> list[Operation]:
+    return [(doc.document_id, doc.version, document_source(doc, words=words)) for doc in docs]
 
 
 def _tombstone_operations(document_ids: Sequence[str], version: int) -> list[Operation]:
@@ -164,8 +168,12 @@ class ElasticsearchIndex:
     """``SearchIndex`` on Elasticsearch (module docstring)."""
 
     def __init__(self, client: AsyncElasticsearch, *, alias: str = ALIAS,
-                 analysis: int = ANALYSIS, synonyms: Synonyms = DEFAULT_SYNONYMS) -> None:
+                 analysis: int = ANALYSIS, synonyms: Synonyms = DEFAULT_SYNONYMS,
+                 words: bool = True) -> None:
+        """``analysis``: the version its new indices record (another only in tests of an
+        upgrade, as is ``words=False``: new indices without the words fields)."""
         self._client = client
+        self.words = words
         self.synonyms = synonyms
         """The words a search's words are matched with too."""
         self.alias = alias
@@ -194,8 +202,27 @@ class ElasticsearchIndex:
             await self._client.indices.put_index_template(
                 name=self.alias, index_patterns=[f"{self.alias}-v*"],
                 template={"settings": INDEX_SETTINGS,
-                          "mappings": {**MAPPINGS, "_meta": {"analysis": self._analysis}}},
+                          "mappings": {**self._mappings(), "_meta": {"analysis": self._analysis}}},
             )
+
+    def _mappings(self) -> dict[str, Any]:
+        if self.words:
+            return MAPPINGS
+        return {**MAPPINGS, "_source": {"excludes": ["title", "body", "identifiers"]},
+                "properties": {name: mapping for name, mapping in MAPPINGS["properties"].items()
+                               if name not in WORD_MAPPINGS}}
+
+    async def _add_word_fields(self) -> None:
+        """The words fields in the live index's mapping, where it was made before them."""
+        with _elasticsearch_errors("read the index mapping", missing=self._missing()):
+            found = await self._client.indices.get_mapping(index=self.alias)
+        lacking = [name for name, mapping in found.body.items()
+                   if not set(WORD_MAPPINGS) <= set(mapping["mappings"].get("properties", {}))]
+        for name in lacking:
+            with _elasticsearch_errors(f"add the words fields to the index {name}"):
+                await self._client.indices.put_mapping(index=name, properties=WORD_MAPPINGS)
+            log.info("added the words fields to the search index %s, made by an earlier "
+                     "version; its documents rank by their words once it is rebuilt", name)
 
     async def _alias_exists(self) -> bool:
         with _elasticsearch_errors("look up the index alias"):
@@ -204,6 +231,8 @@ class ElasticsearchIndex:
     async def ensure(self) -> None:
         await self._put_template()
         if await self._alias_exists():
+            if self.words:
+                await self._add_word_fields()
             return
         try:
             await self._create_index(await self._next_index_name(), with_alias=True)
@@ -299,7 +328,8 @@ class ElasticsearchIndex:
 
     async def upsert(self, docs: Sequence[IndexedDocument]) -> None:
         if docs:
-            operations = await asyncio.to_thread(_index_operations, docs)  # folding is CPU work
+            operations = await asyncio.to_thread(  # folding is CPU work
+                _index_operations, docs, words=self.words)
             await self._bulk(operations, self._targets(), refresh=True)
 
     async def delete(self, document_ids: Sequence[str], *, version: int) -> None:

@@ -19,6 +19,14 @@ rewrites it, so that its analyzers make the tokens Tantivy is given (a colon sep
 (``services.common.text_keys.key_spans``): a number written in groups as its joined digits, so
 ``13812345678`` finds ``138 1234 5678``; days, amounts, licence plates, flats.
 
+``title_words``/``body_words`` hold the words of the title and the body
+(``services.search.words``), each once, analysed by ``whitespace``: a term written in CJK
+characters scores ``WORD_SCORE`` more where its words stand as words in the title or a
+readable body (a ``should`` clause of the full matches, never a condition). An index made
+before them gets them added to its mapping by ``ensure`` (``WORD_MAPPINGS``), so that
+documents written to it meanwhile are accepted; those it holds have no words until the
+rebuild its ``ANALYSIS`` starts.
+
 The folded copies are excluded from ``_source``; the original title and body, and the
 document's language, are kept in ``original`` (stored, not indexed) for display and
 highlighting. A deleted document is
@@ -53,6 +61,7 @@ from services.search.partial import (
 )
 from services.search.query import QueryTerm, SearchQuery
 from services.search.synonyms import SYNONYM_SCORE
+from services.search.words import WORD_SCORE, index_words, term_words
 
 SOURCE_FIELDS = [
     "document_id", "archive_no", "household", "category", "filed_at", "restricted", "original",
@@ -64,13 +73,18 @@ _TEXT = {
     "fields": {"chars": {"type": "text", "analyzer": "standard"}},
 }
 _KEYWORD = {"type": "keyword"}
+WORD_MAPPINGS: dict[str, Any] = {
+    "title_words": {"type": "text", "analyzer": "whitespace"},
+    "body_words": {"type": "text", "analyzer": "whitespace"},
+}
+"""The fields of the words (``services.search.words``), added since ``ANALYSIS`` 10."""
 
 INDEX_SETTINGS: dict[str, Any] = {
     "analysis": {"analyzer": {"archive_bigram": {"type": "cjk", "stopwords": "_none_"}}},
 }
 MAPPINGS: dict[str, Any] = {
     "dynamic": "strict",
-    "_source": {"excludes": ["title", "body", "identifiers"]},
+    "_source": {"excludes": ["title", "body", "identifiers", *WORD_MAPPINGS]},
     "properties": {
         "document_id": _KEYWORD,
         "archive_no": _KEYWORD,
@@ -86,12 +100,15 @@ MAPPINGS: dict[str, Any] = {
         "body": _TEXT,
         "identifiers": {"type": "text", "analyzer": "standard"},
         "original": {"type": "object", "enabled": False},
+        **WORD_MAPPINGS,
     },
 }
 
 
-def document_source(doc: IndexedDocument) -> dict[str, Any]:
-    return {
+def document_source(doc: IndexedDocument, *, words: bool = True) -> dict[str, Any]:
+    """The document as indexed; without its ``words`` only as an index made before them
+    holds it (in tests of an upgrade)."""
+    source = {
         "document_id": doc.document_id,
         "archive_no": doc.archive_no,
         "household": doc.household,
@@ -108,6 +125,10 @@ def document_source(doc: IndexedDocument) -> dict[str, Any]:
                         (doc.archive_no, *doc.former_archive_nos, doc.household) if value],
         "original": {"title": doc.title, "body": doc.body, "language": doc.language},
     }
+    if words:
+        source["title_words"] = index_words(fold(doc.title))
+        source["body_words"] = index_words(fold(doc.body))
+    return source
 
 
 def _with_keys(folded: str) -> list[str]:
@@ -166,6 +187,23 @@ def _spelled(term: QueryTerm, body_readable: dict[str, Any]) -> dict[str, Any]:
         *({"bool": {"must": [_phrase(f"body{suffix}", text)], "filter": [body_readable]}}
           for text, suffix in spellings),
     ]}}
+
+
+def _as_words(term: QueryTerm, body_readable: dict[str, Any]) -> dict[str, Any] | None:
+    """Every word of the term (``term_words``) in the title's words or a readable body's,
+    scoring ``WORD_SCORE``; None for a term not written in CJK characters."""
+    words = term_words(term.text)
+    if not words:
+        return None
+
+    def every_word(field: str) -> dict[str, Any]:
+        return {"bool": {"filter": [{"term": {field: word}} for word in words]}}
+
+    return {"constant_score": {"boost": WORD_SCORE, "filter": {"bool": {
+        "minimum_should_match": 1, "should": [
+            every_word("title_words"),
+            {"bool": {"filter": [every_word("body_words"), body_readable]}},
+        ]}}}}
 
 
 def _near(pair: Pair, body_readable: dict[str, Any]) -> dict[str, Any]:
@@ -228,8 +266,11 @@ def search_body(query: SearchQuery, terms: tuple[QueryTerm, ...], access: Access
     """Keyword arguments for ``AsyncElasticsearch.search`` of the full matches: query,
     sort, page, facets."""
     readable = _body_readable(access)
+    as_words = [clause for clause in (_as_words(term, readable) for term in terms)
+                if clause is not None]
     return _request(query, terms, {
         "must": [_term_clause(term, readable) for term in terms] or [{"match_all": {}}],
+        **({"should": as_words} if as_words else {}),
         "filter": _filters(query, access),
     }, offset=query.offset, size=query.size)
 

@@ -12,6 +12,10 @@ tokens are split by other punctuation: ``F 1704`` for ``F-1704``) are the region
 its first token tokenised. Folding the body (now stored by Tantivy) and tokenising
 every candidate region were 80% of a snippet's cost.
 
+A term written in CJK characters is marked first where it stands as a word
+(``services.search.words``): where a body holds 业主 as a word and inside 物业主任, only the
+former is marked; where it holds it only across two words, those places are.
+
 Callers decide whether a snippet may be shown at all (``AccessFilter.may_read_body``).
 """
 
@@ -31,6 +35,7 @@ from services.common.text import (
 )
 from services.common.text_keys import joined_digits, key_spans
 from services.search.query import QueryTerm, make_term
+from services.search.words import stands_as_words, term_words
 
 SNIPPETS_PER_HIT = 3
 CONTEXT_BEFORE = 20
@@ -44,6 +49,9 @@ Window = tuple[int, int, list[Span]]
 
 SPANS_PER_TERM = 2 * SNIPPETS_PER_HIT
 """Enough of a term's first places to fill the snippets; later ones are not looked for."""
+WORD_CANDIDATES = 32
+"""How many places of a term written in CJK characters are looked at for one where it
+stands as a word, before its first places (as words or not) are marked instead."""
 
 _SPACES = re.compile(r"\s+")
 _TO_REWRITE = re.compile(r"[\s&<>\"']")
@@ -113,13 +121,16 @@ class _Term:
         # A day's key (2023/12/8 is 20231208) is its other spelling, not its digits joined.
         self._key = term.also if term.also and term.also.isdigit() \
             else joined_digits(term.tokens) or self.typed
+        self._words = bool(term_words(term.text))
 
     def spans(self, text: str) -> list[Span]:
         """Where the term matches in the folded ``text``: as typed, else by its tokens,
         else wrapped across a line break, else as a key: a number written with or without
         its groups, an amount, a plate, a flat (as the index matches it:
-        ``services.common.text_keys.key_spans``; every key holds a digit)."""
-        found = (self._as_typed(text) or self._by_tokens(text)
+        ``services.common.text_keys.key_spans``; every key holds a digit). A term written
+        in CJK characters is found where it stands as a word first (module docstring)."""
+        found = ((self._as_words(text) if self._words else [])
+                 or self._as_typed(text) or self._by_tokens(text)
                  or (self._across_lines(text) if "\n" in text else [])
                  or (self._as_key(text) if any(c.isdigit() for c in self._key) else []))
         return [span for span in found if not self._in_longer_word(text, span)] \
@@ -166,6 +177,19 @@ class _Term:
             edges = (_edge(text, at, at - 1), _edge(text, end - 1, end))
             if all(edges) or (False not in edges
                               and (at, end) in self._matches_near(text, at, end)):
+                found.append((at, end))
+            at = text.find(self.typed, at + 1)
+        return found
+
+    def _as_words(self, text: str) -> list[Span]:
+        """The places among its first ``WORD_CANDIDATES`` where it stands as a word."""
+        found: list[Span] = []
+        at = text.find(self.typed)
+        for _ in range(WORD_CANDIDATES):
+            if at < 0 or len(found) >= SPANS_PER_TERM:
+                break
+            end = at + len(self.typed)
+            if stands_as_words(text, at, end):
                 found.append((at, end))
             at = text.find(self.typed, at + 1)
         return found

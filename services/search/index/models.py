@@ -13,7 +13,7 @@ from services.common.models import SECURITY_LEVELS, Category, SecurityLevel, Str
 
 __all__ = ["AccessFilter", "Facets", "IndexedDocument", "Match", "SearchHit", "SearchResult"]
 
-ANALYSIS = 9
+ANALYSIS = 10
 """The version of how a document becomes index terms (``services.common.text``: folding,
 tokens, numbers written in groups; the two schemas). An index made by another version is
 rebuilt in the background when the search service starts (``SearchIndex.outdated``), so
@@ -33,7 +33,9 @@ carries its document's language (``IndexedDocument.language``); 9: a month writt
 first (2019年5月, 2019-05, 2019/5, and every day written in it) and a date in Chinese
 numerals (二〇一九年五月, 二〇一九年五月十八日) have keys (2019m05, 20190518), and so do the
 last four digits of a phone or ID number written without groups (13812345678 is also
-5678)."""
+5678); 10: the words of the title and body (``services.search.words``) are fields of their
+own, so a word standing as a word ranks above its characters across two words (业主
+above 物业主任)."""
 
 TITLE_BOOST = 2.0
 """A term found in the title weighs twice what it weighs in the text, in both backends."""

@@ -11,6 +11,11 @@ A rebuild fills a new ``gen-*`` beside the live one; ``commit`` rewrites ``CURRE
 swaps the in-memory index, so searches never stop; the old generation is then deleted.
 A generation left over from an interrupted rebuild is deleted by ``ensure``.
 
+A generation made before the words fields (``tantivy_schema.LEGACY_SCHEMA``, ``ANALYSIS``
+9 and before) is opened with its own schema and searched without the word clauses until
+the rebuild that its ``ANALYSIS`` starts replaces it; written to meanwhile, it ignores the
+words.
+
 A live generation whose directory was deleted while the archive ran is not searched
 (Tantivy would still answer from the files it holds open, while every write fails):
 calls raise ``index_missing`` until ``ensure`` makes a new one (``protocol``).
@@ -38,7 +43,13 @@ from services.common.durable import write_durably
 from services.common.errors import Conflict, DependencyUnavailable
 from services.search.index.models import ANALYSIS, AccessFilter, IndexedDocument, SearchResult
 from services.search.index.protocol import INDEX_MISSING, Rebuild
-from services.search.index.tantivy_schema import SCHEMA, live_documents, to_document, tombstone
+from services.search.index.tantivy_schema import (
+    LEGACY_SCHEMA,
+    SCHEMA,
+    live_documents,
+    to_document,
+    tombstone,
+)
 from services.search.index.tantivy_search import hit_count, search_page
 from services.search.query import SearchQuery
 from services.search.synonyms import DEFAULT_SYNONYMS, Synonyms
@@ -82,6 +93,17 @@ def locks_held_while_served(settings: Settings) -> tuple[Path, ...]:
     return (current.parent / current.read_text().strip() / WRITER_LOCK,)
 
 
+def _opened(path: Path, schema: tantivy.Schema) -> tuple[tantivy.Index, bool]:
+    """The Tantivy index at ``path``, made by ``schema`` or, when it exists already, by
+    the schema before the words fields; and whether it has them."""
+    try:
+        return tantivy.Index(schema, path=str(path), reuse=True), schema is SCHEMA
+    except ValueError as exc:
+        if "schema does not match" not in str(exc) or schema is LEGACY_SCHEMA:
+            raise
+    return tantivy.Index(LEGACY_SCHEMA, path=str(path), reuse=True), False
+
+
 def _analysis_of(generation: Path) -> int:
     """The ``ANALYSIS`` that made a generation: 1 without a record (made before there was
     one), 0 (rebuild it) for a record that cannot be read."""
@@ -96,7 +118,8 @@ def _analysis_of(generation: Path) -> int:
 class _Generation:
     """One Tantivy index directory and its single writer."""
 
-    def __init__(self, path: Path, *, heap_bytes: int, analysis: int) -> None:
+    def __init__(self, path: Path, *, heap_bytes: int, analysis: int,
+                 schema: tantivy.Schema = SCHEMA) -> None:
         self.path = path
         with _tantivy_errors(path, "open"):
             if not path.exists():
@@ -104,7 +127,8 @@ class _Generation:
                 write_durably(path / ANALYSIS_FILE, f"{analysis}\n".encode())
             self.analysis = _analysis_of(path)
             try:
-                self.index = tantivy.Index(SCHEMA, path=str(path), reuse=True)
+                # words: it has the words fields (made after ANALYSIS 9)
+                self.index, self.words = _opened(path, schema)
             except ValueError as exc:
                 if "schema does not match" not in str(exc):
                     raise
@@ -158,12 +182,12 @@ class _Generation:
                 writer.wait_merging_threads()
 
 
-def _newest_per_document(docs: Sequence[IndexedDocument]) -> Changes:
+def _newest_per_document(docs: Sequence[IndexedDocument], words: bool) -> Changes:
     newest: dict[str, IndexedDocument] = {}
     for doc in docs:
         if doc.document_id not in newest or doc.version > newest[doc.document_id].version:
             newest[doc.document_id] = doc
-    return {key: (doc.version, to_document(doc)) for key, doc in newest.items()}
+    return {key: (doc.version, to_document(doc, words=words)) for key, doc in newest.items()}
 
 
 def _tombstones(document_ids: Sequence[str], version: int) -> Changes:
@@ -178,7 +202,7 @@ class TantivyRebuild:
         self._generation = generation
 
     async def upsert(self, docs: Sequence[IndexedDocument]) -> None:
-        changes = await asyncio.to_thread(_newest_per_document, docs)
+        changes = await asyncio.to_thread(_newest_per_document, docs, self._owner.words)
         await asyncio.to_thread(self._owner._write_to, self._generation, changes)
 
     async def delete(self, document_ids: Sequence[str], *, version: int) -> None:
@@ -197,12 +221,18 @@ class TantivyIndex:
 
     ``writer_heap_bytes`` is Tantivy's indexing memory budget per generation; ``analysis``
     the version recorded in the generations it makes (``ANALYSIS``; another only in tests
-    of an upgrade); ``synonyms`` the words a search's words are matched with too.
+    of an upgrade, as is ``words=False``: generations without the words fields, as made
+    before them); ``synonyms`` the words a search's words are matched with too.
     """
 
     def __init__(self, directory: Path, *, writer_heap_bytes: int = 50_000_000,
-                 analysis: int = ANALYSIS, synonyms: Synonyms = DEFAULT_SYNONYMS) -> None:
+                 analysis: int = ANALYSIS, synonyms: Synonyms = DEFAULT_SYNONYMS,
+                 words: bool = True) -> None:
         self._directory = directory
+        self.words = words
+        """Whether the generations it makes have the words fields (and the documents it
+        writes their words: an older generation ignores them)."""
+        self._schema = SCHEMA if words else LEGACY_SCHEMA
         self.synonyms = synonyms
         self._heap_bytes = writer_heap_bytes
         self._analysis = analysis
@@ -236,7 +266,7 @@ class TantivyIndex:
 
     def _generation(self, name: str) -> _Generation:
         return _Generation(self._directory / name, heap_bytes=self._heap_bytes,
-                           analysis=self._analysis)
+                           analysis=self._analysis, schema=self._schema)
 
     def _generation_dirs(self) -> list[Path]:
         return sorted(p for p in self._directory.glob(GENERATION_PREFIX + "*") if p.is_dir())
@@ -285,7 +315,7 @@ class TantivyIndex:
     async def upsert(self, docs: Sequence[IndexedDocument]) -> None:
         if not docs:
             return
-        changes = await asyncio.to_thread(_newest_per_document, docs)
+        changes = await asyncio.to_thread(_newest_per_document, docs, self.words)
         await asyncio.to_thread(self._write_to, None, changes)
 
     async def delete(self, document_ids: Sequence[str], *, version: int) -> None:
@@ -342,7 +372,8 @@ class TantivyIndex:
     def _search(self, query: SearchQuery, access: AccessFilter) -> SearchResult:
         generation = self._live_generation()
         with _tantivy_errors(generation.path, "be searched"):
-            return search_page(generation.searcher(), query, access, self.synonyms)
+            return search_page(generation.searcher(), query, access, self.synonyms,
+                               words=generation.words)
 
     def searcher(self) -> tantivy.Searcher:
         """The live generation's Tantivy searcher, for benchmarks timing the engine alone."""
@@ -364,7 +395,7 @@ class TantivyIndex:
             return 0
         path = self._directory / current.read_text().strip()
         with _tantivy_errors(path, "be counted"):
-            index = tantivy.Index(SCHEMA, path=str(path), reuse=True)
+            index, _ = _opened(path, SCHEMA)
             return hit_count(index.searcher().search(live_documents(), limit=1))
 
     def _count(self) -> int:

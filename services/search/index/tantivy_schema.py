@@ -11,6 +11,12 @@ body unless the document is restricted; ``restricted_body`` holds a restricted
 document's body, found only by callers it is lent to. Each is a separate value of the
 field, and Tantivy leaves a position gap between values, so a phrase never runs from the
 title into the body.
+``words`` holds the words of the title and the readable body (``services.search.words``),
+each once, ``restricted_words`` those of a restricted body: a term written in CJK
+characters scores ``WORD_SCORE`` more where its words stand as words (a Should clause,
+never a condition). They are the schema's last fields, so every other field keeps its
+number and a query built with this schema runs on an index made before them
+(``LEGACY_SCHEMA``, still searched while it is rebuilt), without the word clauses.
 A text's keys (``services.common.text_keys.key_spans``: numbers written in groups as their
 joined digits, days, amounts, licence plates, flats) are one more value of its field and
 of its twin. The ``_chars`` twins hold unigrams (for single CJK characters).
@@ -55,6 +61,7 @@ from services.search.partial import (
 )
 from services.search.query import QueryTerm, SearchQuery
 from services.search.synonyms import SYNONYM_SCORE
+from services.search.words import WORD_SCORE, index_words, term_words
 
 
 class Display(Struct):
@@ -83,7 +90,8 @@ class Display(Struct):
         return FoldedText(text, self.folded_starts)
 
 
-def build_schema() -> tantivy.Schema:
+def build_schema(*, words: bool = True) -> tantivy.Schema:
+    """The index's schema; without ``words``, that of ``ANALYSIS`` 9 and before."""
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("document_id", stored=True, fast=True, tokenizer_name="raw")
     builder.add_integer_field("version", stored=True, fast=True)
@@ -96,10 +104,16 @@ def build_schema() -> tantivy.Schema:
         builder.add_text_field(name, tokenizer_name="whitespace")
         builder.add_text_field(f"{name}_chars", tokenizer_name="whitespace")
     builder.add_bytes_field("display", stored=True)
+    if words:
+        for name in WORD_FIELDS:
+            builder.add_text_field(name, tokenizer_name="whitespace")
     return builder.build()
 
 
+WORD_FIELDS = ("words", "restricted_words")
 SCHEMA = build_schema()
+LEGACY_SCHEMA = build_schema(words=False)
+"""The schema of an index made before the words fields (``ANALYSIS`` 9 and before)."""
 
 
 def _add_tokens(doc: tantivy.Document, field: str, folded: str) -> None:
@@ -116,8 +130,9 @@ def _display(doc: IndexedDocument, body: FoldedText) -> bytes:
     ))
 
 
-def to_document(doc: IndexedDocument) -> tantivy.Document:
-    """The Tantivy document for ``doc``: folded tokens to match, originals to show."""
+def to_document(doc: IndexedDocument, *, words: bool = True) -> tantivy.Document:
+    """The Tantivy document for ``doc``: folded tokens to match, originals to show; its
+    ``words`` too, unless it is for an index without them (``LEGACY_SCHEMA``)."""
     out = tantivy.Document()
     out.add_text("document_id", doc.document_id)
     out.add_integer("version", doc.version)
@@ -138,6 +153,9 @@ def to_document(doc: IndexedDocument) -> tantivy.Document:
             _add_tokens(out, "text", fold(identifier))
     body_field = "restricted_body" if doc.restricted else "text"
     _add_tokens(out, body_field, body.text)
+    if words:  # an index made before the words fields (LEGACY_SCHEMA) ignores them
+        out.add_text("words", index_words(title))
+        out.add_text("restricted_words" if doc.restricted else "words", index_words(body.text))
     # The keys (``index_keys``) as values of their own: the position gap between values
     # keeps phrases from reaching them. Tokenised, as Elasticsearch analyses them.
     title_keys, body_keys = index_keys(title), index_keys(body.text)
@@ -216,13 +234,42 @@ def _found(term: QueryTerm, access: AccessFilter) -> tantivy.Query:
         [(tantivy.Occur.Should, found), (tantivy.Occur.Should, lent)])
 
 
-def _term_clauses(term: QueryTerm, access: AccessFilter
+def _term_clauses(term: QueryTerm, access: AccessFilter, *, words: bool = False
                   ) -> list[tuple[tantivy.Occur, tantivy.Query]]:
-    """The term must be found (``_found``); a title match scores more."""
+    """The term must be found (``_found``); a title match scores more, and with ``words``
+    (the index has the words fields) a document where it stands as words scores
+    ``WORD_SCORE`` more (``_as_words``)."""
     # A Should beside Musts only scores: Tantivy seeks it for the documents the Musts
     # match, and skips it where nothing is scored (counts, facets).
     title = tantivy.Query.boost_query(_spelled_in("title", term), TITLE_BOOST)
-    return [(tantivy.Occur.Must, _found(term, access)), (tantivy.Occur.Should, title)]
+    clauses = [(tantivy.Occur.Must, _found(term, access)), (tantivy.Occur.Should, title)]
+    as_words = _as_words(term, access) if words else None
+    if as_words is not None:
+        clauses.append((tantivy.Occur.Should, as_words))
+    return clauses
+
+
+def _words_in(field: str, words: tuple[str, ...]) -> tantivy.Query:
+    return tantivy.Query.boolean_query([
+        (tantivy.Occur.Must, tantivy.Query.term_query(SCHEMA, field, word)) for word in words])
+
+
+def _as_words(term: QueryTerm, access: AccessFilter) -> tantivy.Query | None:
+    """Every word of the term (``term_words``) in ``words``, or in a lent restricted
+    body's, scoring ``WORD_SCORE``; None for a term not written in CJK characters."""
+    words = term_words(term.text)
+    if not words:
+        return None
+    found = _words_in("words", words)
+    if access.full_text_ids:
+        lent = tantivy.Query.boolean_query([
+            (tantivy.Occur.Must, _words_in("restricted_words", words)),
+            (tantivy.Occur.Must, _filter(tantivy.Query.term_set_query(
+                SCHEMA, "document_id", sorted(access.full_text_ids)))),
+        ])
+        found = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, found), (tantivy.Occur.Should, lent)])
+    return tantivy.Query.const_score_query(found, WORD_SCORE)
 
 
 def _near(pair: Pair) -> tantivy.Query:
@@ -267,10 +314,12 @@ def _filters(query: SearchQuery, access: AccessFilter
     return filters + [(tantivy.Occur.Must, _filter(f)) for f in required]
 
 
-def build_query(query: SearchQuery, terms: tuple[QueryTerm, ...], access: AccessFilter
-                ) -> tantivy.Query:
-    """Every term must match (title, identifiers, or readable body), within the filters."""
-    clauses = [clause for term in terms for clause in _term_clauses(term, access)]
+def build_query(query: SearchQuery, terms: tuple[QueryTerm, ...], access: AccessFilter,
+                *, words: bool = True) -> tantivy.Query:
+    """Every term must match (title, identifiers, or readable body), within the filters;
+    ``words``: the index has the words fields (not one made before them)."""
+    clauses = [clause for term in terms
+               for clause in _term_clauses(term, access, words=words)]
     if not clauses:
         clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
     clauses.extend(_filters(query, access))

@@ -167,12 +167,14 @@ class EngineMatches(NamedTuple):
 
 
 def find_matches(searcher: tantivy.Searcher, query: SearchQuery, terms: tuple[QueryTerm, ...],
-                 access: AccessFilter, synonyms: Synonyms) -> EngineMatches:
+                 access: AccessFilter, synonyms: Synonyms, *, words: bool = True
+                 ) -> EngineMatches:
     """The engine's part of a search: the full matches, then, when fewer than
     ``FEW_FULL_MATCHES`` hold every term, the partial ones (``services.search.partial``),
-    their pieces matched with ``synonyms`` too, as ``terms`` are."""
+    their pieces matched with ``synonyms`` too, as ``terms`` are. ``words``: the index
+    has the words fields (``tantivy_schema``), which rank a term standing as a word first."""
     by_newest = query.sort == "newest" or not terms
-    full = build_query(query, terms, access)
+    full = build_query(query, terms, access, words=words)
     found, total = _top(searcher, full, offset=query.offset, limit=query.size,
                         by_newest=by_newest)
     page: list[tuple[Any, tantivy.DocAddress, Match]] = [
@@ -229,12 +231,13 @@ def _facets(aggregations: dict[str, Any]) -> Facets:
 
 
 def search_page(searcher: tantivy.Searcher, query: SearchQuery, access: AccessFilter,
-                synonyms: Synonyms) -> SearchResult:
+                synonyms: Synonyms, *, words: bool = True) -> SearchResult:
     """One page of hits with their snippets, the total and the facets, within ``access``;
-    the query's words are matched with their ``synonyms`` too."""
+    the query's words are matched with their ``synonyms`` too (``words``: as
+    ``find_matches``)."""
     terms = query.terms(synonyms)
     by_newest = query.sort == "newest" or not terms
-    found = find_matches(searcher, query, terms, access, synonyms)
+    found = find_matches(searcher, query, terms, access, synonyms, words=words)
     highlighters = {"all": Highlighter(terms), "partial": Highlighter(
         found.partial.marked if found.partial is not None else ())}
     hits = [

@@ -35,7 +35,8 @@ ORDINARY = AccessFilter(clearance="ordinary")
 IndexOpener = Callable[..., SearchIndex]
 """Opens (does not ensure) an index of the test's backend on the test's storage, made by
 the given ``analysis`` version (default: this version's), matching ``synonyms`` (default:
-the default groups)."""
+the default groups); ``words=False`` makes new indexes without the words fields, as
+releases before them did."""
 
 
 @dataclass
@@ -106,11 +107,13 @@ async def open_index(storage: Storage) -> AsyncIterator[IndexOpener]:
     the archive opens it again after an upgrade; each is closed afterwards."""
     opened: list[SearchIndex] = []
 
-    def opener(analysis: int = ANALYSIS, synonyms: Synonyms = DEFAULT_SYNONYMS) -> SearchIndex:
-        made = (TantivyIndex(storage.directory, analysis=analysis, synonyms=synonyms)
+    def opener(analysis: int = ANALYSIS, synonyms: Synonyms = DEFAULT_SYNONYMS,
+               words: bool = True) -> SearchIndex:
+        made = (TantivyIndex(storage.directory, analysis=analysis, synonyms=synonyms,
+                             words=words)
                 if storage.backend == "tantivy"
                 else ElasticsearchIndex(storage.client(), alias=storage.alias,
-                                        analysis=analysis, synonyms=synonyms))
+                                        analysis=analysis, synonyms=synonyms, words=words))
         opened.append(made)
         return made
 

@@ -29,7 +29,7 @@ from services.common.tasks import Backoff
 from services.search.consumer import FeedConsumer
 from services.search.feed import TextSource
 from services.search.index.elasticsearch_index import ALIAS, ElasticsearchIndex
-from services.search.index.models import AccessFilter
+from services.search.index.models import ANALYSIS, AccessFilter
 from services.search.index.protocol import INDEX_MISSING, SearchIndex
 from services.search.index.tantivy_index import TantivyIndex
 from services.search.query import SearchQuery
@@ -37,6 +37,7 @@ from services.search.reindex import Reindexer
 from services.search.sources import IngestText
 from services.search.store import CursorStore
 from tests.e2e.search.support import (
+    Letter,
     destroy,
     found_ids,
     launch_services,
@@ -46,6 +47,7 @@ from tests.e2e.search.support import (
     register_letters,
     wait_until_found,
 )
+from tests.e2e.search.support import search as search_api
 from tests.fixtures.app import ArchiveServer
 from tests.fixtures.elasticsearch import osmem_client, unique_alias
 from tests.support.waiting import eventually, eventually_async
@@ -103,6 +105,47 @@ async def _as_if_made_by_analysis_1(backend: str, settings: dict[str, str], data
         return
     async with AsyncElasticsearch(settings["elasticsearch_url"]) as client:
         await client.indices.put_mapping(index=ALIAS, meta={"analysis": 1})
+
+
+def test_an_index_made_before_the_words_answers_and_is_rebuilt_when_the_archive_starts(
+        backend: str, backend_settings: Callable[[str], dict[str, str]], tmp_path: Path) -> None:
+    settings = backend_settings(backend)
+    server = launch_services(tmp_path / "data", ("registry", "ingest", "search"), **settings)
+    staff_token, admin_token = server.add_user("li", "staff"), server.add_user("root", "admin")
+    signed, owners = register_letters(server, [
+        Letter(title="物业主任通知", lines=["本通知由物业主任签发，物业主管负责落实。"] * 3),
+        Letter(title="缴费通知", lines=["请各位业主于本周五前缴清物业费。"])])
+    wait_until_found(server.client(staff_token), {signed, owners}, q="业主")
+    server.server.stop()
+    asyncio.run(_as_if_made_before_the_words(backend, settings, tmp_path / "data"))
+
+    upgraded = launch_services(tmp_path / "data", ("registry", "ingest", "search"), **settings)
+    try:
+        staff, admin = upgraded.client(staff_token), upgraded.client(admin_token)
+        wait_until_found(staff, {signed, owners}, q="业主")  # the old index answers too
+        rebuilt = eventually(lambda: _finished(admin.get("/search/reindex").json()))
+        assert (rebuilt["state"], rebuilt["documents"]) == ("done", 2)
+        assert [hit["document_id"] for hit in search_api(staff, q="业主")["hits"]] == [
+            owners, signed]
+    finally:
+        upgraded.server.stop()
+
+
+async def _as_if_made_before_the_words(backend: str, settings: dict[str, str], data: Path
+                                       ) -> None:
+    """Replace the index with an empty one as the release before the words fields made
+    it (its schema or mapping, its ``ANALYSIS``): the archive fills it from the feed."""
+    index: SearchIndex
+    if backend == "tantivy":
+        await lose_index(data / "index", None, ALIAS)
+        index = TantivyIndex(data / "index", analysis=ANALYSIS - 1, words=False)
+    else:
+        await lose_index(data / "index", AsyncElasticsearch(settings["elasticsearch_url"]),
+                         ALIAS)
+        index = ElasticsearchIndex(AsyncElasticsearch(settings["elasticsearch_url"]),
+                                   analysis=ANALYSIS - 1, words=False)
+    await index.ensure()
+    await index.close()
 
 
 def test_reindex_is_for_admins_only(backend_server: ArchiveServer) -> None:
