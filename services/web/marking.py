@@ -7,7 +7,10 @@ word a scan wraps across two lines is found, a quoted phrase as one word; letter
 digits only whole or by a word's parts, never inside them (``within_words``: ``kwok`` is
 marked in kwok.wm@…, not in wykwok@…, as search finds the one and not the other). A word that is
 not on the page at all is looked for by its two-character pieces, as a partial match
-finds it (README, Search), and by its other spelling (``spelled_otherwise``).
+finds it (README, Search), and by its other spelling (``spelled_otherwise``). A word
+written in CJK characters that stands on the page as a word is marked only there, not
+where its characters end one word and begin the next (业主 in 请各位业主, not in 物业主任),
+as search snippets mark it (``services.common.words``).
 
 Offsets are counted in the page text without its whitespace, as each of a page's boxes
 says where its text stands (``PageBox.start``), so a span maps to the boxes it covers as
@@ -25,6 +28,7 @@ from services.common.contracts.ingest import PageBox
 from services.common.names import numbers_rejoined, spelled_otherwise
 from services.common.text import fold, fold_mapped, is_cjk, within_words
 from services.common.text_keys import key_spans
+from services.common.words import stands_as_words, term_words
 
 Span = tuple[int, int]
 """``[start, end)`` in the page text without whitespace."""
@@ -87,6 +91,15 @@ def _inside_words(text: str) -> set[int]:
     return {compact_at[folded.source_span(at, at + 1)[0]] for at in within_words(folded.text)}
 
 
+def _as_words_first(text: str, word: str, places: list[Span]) -> list[Span]:
+    """Of the places of a word written in CJK characters, those where it stands as a word
+    when there are any (业主 in 请各位业主, not in 物业主任), as search snippets mark it
+    (``services.common.words``); every place otherwise."""
+    if not places or not term_words(word):
+        return places
+    return [place for place in places if stands_as_words(text, *place)] or places
+
+
 @dataclass(frozen=True)
 class Found:
     """Where a page's text holds a query's words: ``spans`` (``marked_spans``) and how
@@ -112,7 +125,7 @@ def found_in(text: str, words: Sequence[str]) -> Found:
     spans: list[Span] = []
     whole_words = 0
     for word in words:
-        places = _places(folded.text, word)
+        places = _as_words_first(folded.text, word, _places(folded.text, word))
         if places and inside is None:
             inside = _inside_words(text)
         apart = inside or set()

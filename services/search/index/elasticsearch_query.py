@@ -20,7 +20,7 @@ rewrites it, so that its analyzers make the tokens Tantivy is given (a colon sep
 ``13812345678`` finds ``138 1234 5678``; days, amounts, licence plates, flats.
 
 ``title_words``/``body_words`` hold the words of the title and the body
-(``services.search.words``), each once, analysed by ``whitespace``: a term written in CJK
+(``services.common.words``), each once, analysed by ``whitespace``: a term written in CJK
 characters scores ``WORD_SCORE`` more where its words stand as words in the title or a
 readable body (a ``should`` clause of the full matches, never a condition). An index made
 before them gets them added to its mapping by ``ensure`` (``WORD_MAPPINGS``), so that
@@ -49,7 +49,14 @@ from typing import Any
 
 from services.common.text import analysable, fold
 from services.common.text_keys import index_keys
-from services.search.index.models import FACET_SIZES, TITLE_BOOST, AccessFilter, IndexedDocument
+from services.common.words import index_words, term_words
+from services.search.index.models import (
+    FACET_SIZES,
+    TITLE_BOOST,
+    WORD_SCORE,
+    AccessFilter,
+    IndexedDocument,
+)
 from services.search.partial import (
     NEAR_SCORE,
     PIECE_SCORE,
@@ -61,7 +68,6 @@ from services.search.partial import (
 )
 from services.search.query import QueryTerm, SearchQuery
 from services.search.synonyms import SYNONYM_SCORE
-from services.search.words import WORD_SCORE, index_words, term_words
 
 SOURCE_FIELDS = [
     "document_id", "archive_no", "household", "category", "filed_at", "restricted", "original",
@@ -77,7 +83,7 @@ WORD_MAPPINGS: dict[str, Any] = {
     "title_words": {"type": "text", "analyzer": "whitespace"},
     "body_words": {"type": "text", "analyzer": "whitespace"},
 }
-"""The fields of the words (``services.search.words``), added since ``ANALYSIS`` 10."""
+"""The fields of the words (``services.common.words``), added since ``ANALYSIS`` 10."""
 
 INDEX_SETTINGS: dict[str, Any] = {
     "analysis": {"analyzer": {"archive_bigram": {"type": "cjk", "stopwords": "_none_"}}},

@@ -13,7 +13,7 @@ its first token tokenised. Folding the body (now stored by Tantivy) and tokenisi
 every candidate region were 80% of a snippet's cost.
 
 A term written in CJK characters is marked first where it stands as a word
-(``services.search.words``): where a body holds 业主 as a word and inside 物业主任, only the
+(``services.common.words``): where a body holds 业主 as a word and inside 物业主任, only the
 former is marked; where it holds it only across two words, those places are.
 
 Callers decide whether a snippet may be shown at all (``AccessFilter.may_read_body``).
@@ -34,8 +34,8 @@ from services.common.text import (
     token_spans,
 )
 from services.common.text_keys import joined_digits, key_spans
+from services.common.words import stands_as_words, term_words
 from services.search.query import QueryTerm, make_term
-from services.search.words import stands_as_words, term_words
 
 SNIPPETS_PER_HIT = 3
 CONTEXT_BEFORE = 20

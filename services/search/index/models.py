@@ -33,7 +33,7 @@ carries its document's language (``IndexedDocument.language``); 9: a month writt
 first (2019年5月, 2019-05, 2019/5, and every day written in it) and a date in Chinese
 numerals (二〇一九年五月, 二〇一九年五月十八日) have keys (2019m05, 20190518), and so do the
 last four digits of a phone or ID number written without groups (13812345678 is also
-5678); 10: the words of the title and body (``services.search.words``) are fields of their
+5678); 10: the words of the title and body (``services.common.words``) are fields of their
 own, so a word standing as a word ranks above its characters across two words (业主
 above 物业主任)."""
 
@@ -93,3 +93,11 @@ class AccessFilter(Struct):
 
     def may_read_body(self, document_id: str, *, restricted: bool) -> bool:
         return not restricted or document_id in self.full_text_ids
+
+
+WORD_SCORE = 100.0
+"""What a document in which a term stands as a word (or words) scores more, in both
+backends: a constant above what the term's BM25 can differ by between two documents
+(at most idf × (k1 + 1) × (1 + ``TITLE_BOOST``), 6.6 × idf: about 96 for a word in one
+document of three million), so those documents come first, ranked among themselves by
+BM25 as before (``services.common.words``)."""

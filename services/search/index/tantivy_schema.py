@@ -11,7 +11,7 @@ body unless the document is restricted; ``restricted_body`` holds a restricted
 document's body, found only by callers it is lent to. Each is a separate value of the
 field, and Tantivy leaves a position gap between values, so a phrase never runs from the
 title into the body.
-``words`` holds the words of the title and the readable body (``services.search.words``),
+``words`` holds the words of the title and the readable body (``services.common.words``),
 each once, ``restricted_words`` those of a restricted body: a term written in CJK
 characters scores ``WORD_SCORE`` more where its words stand as words (a Should clause,
 never a condition). They are the schema's last fields, so every other field keeps its
@@ -51,7 +51,14 @@ import tantivy
 from services.common.models import SECURITY_LEVELS, Category, Struct
 from services.common.text import FoldedText, fold, fold_mapped, folded_tokens
 from services.common.text_keys import index_keys
-from services.search.index.models import FACET_SIZES, TITLE_BOOST, AccessFilter, IndexedDocument
+from services.common.words import index_words, term_words
+from services.search.index.models import (
+    FACET_SIZES,
+    TITLE_BOOST,
+    WORD_SCORE,
+    AccessFilter,
+    IndexedDocument,
+)
 from services.search.partial import (
     PIECE_SCORE,
     PROXIMITY_SLOP,
@@ -61,7 +68,6 @@ from services.search.partial import (
 )
 from services.search.query import QueryTerm, SearchQuery
 from services.search.synonyms import SYNONYM_SCORE
-from services.search.words import WORD_SCORE, index_words, term_words
 
 
 class Display(Struct):

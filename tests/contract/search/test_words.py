@@ -1,4 +1,4 @@
-"""Contract of words (``services.search.words``), on every index implementation: a typed
+"""Contract of words (``services.common.words``), on every index implementation: a typed
 word ranks the documents where it stands as a word above those where its two characters
 stand only across two words (业主 in 物业主任), which are still found."""
 

@@ -1,4 +1,4 @@
-"""Words (services.search.words): a text's words, a term's words, and whether a place in a
+"""Words (services.common.words): a text's words, a term's words, and whether a place in a
 text stands as words, as the index and the snippets tell them."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ import threading
 
 import pytest
 
+from services.common import words
 from services.common.text import fold
-from services.search import words
-from services.search.words import index_words, segmenter, stands_as_words, term_words
+from services.common.words import index_words, segmenter, stands_as_words, term_words
 
 
 @pytest.mark.parametrize(("text", "present", "absent"), [

@@ -28,6 +28,15 @@ def test_a_word_not_on_the_page_is_marked_by_its_pieces() -> None:
     assert marked("请更换大堂水牌", "广告水牌更换") == ["更换", "水牌"]
 
 
+def test_a_word_is_marked_where_it_stands_as_one_not_across_two_words() -> None:
+    """业主 on a page signed by the 物业主任 is marked where it means owner, as search's
+    snippets mark it; where it stands only across two words, it is marked there."""
+    page = "物业主任通知：请各位业主于周五前缴费。物業主任 王某\n業主委员会"
+    assert marked(page, "业主") == ["业主", "業主"]
+    assert marked("本通知由物业主任签发", "业主") == ["业主"]
+    assert marked("本合同自签字之日起生效，经联合同意", "合同") == ["合同"]
+
+
 def test_two_words_side_by_side_stay_two_marks() -> None:
     text = "A-1201 維修"
     assert [r for r in runs(text, marked_spans(text, query_words("a-1201 维修")))] == [

@@ -12,11 +12,16 @@ the same words) tells the two apart:
   业主 and 委员会) are one more field, in both engines (``ANALYSIS`` 10).
 - **Query.** A term written in CJK characters only (``业主``, ``门禁``, ``厨房漏水``) also
   asks that field for its words (``term_words``: the term cut as the index cuts a text),
-  every one of them; a document holding them scores ``WORD_SCORE`` more. Never a
+  every one of them; a document holding them scores
+  ``services.search.index.models.WORD_SCORE`` more. Never a
   condition: every document the term found before is found (a segmenter makes
   mistakes; only the order changes). Synonyms and partial matches keep their own order.
-- **Snippets.** Where a body holds the term both as a word and across two words, the
-  snippets mark the places where it stands as a word (``stands_as_words``).
+- **Marks.** Where a text holds the term both as a word and across two words, the search
+  snippets and the document page mark the places where it stands as a word
+  (``stands_as_words``).
+
+Here in ``common`` because the search index and the staff pages (``web.marking``) both
+cut texts so.
 
 Traditional text is folded to Simplified (``services.common.text.fold``) before it is
 cut, so 業主 in 物業主任 is told apart as 业主 in 物业主任 is. The dictionary is loaded
@@ -32,13 +37,6 @@ import threading
 from functools import lru_cache
 
 import jieba
-
-WORD_SCORE = 100.0
-"""What a document in which a term stands as a word (or words) scores more, in both
-backends: a constant above what the term's BM25 can differ by between two documents
-(at most idf × (k1 + 1) × (1 + ``TITLE_BOOST``), 6.6 × idf: about 96 for a word in one
-document of three million), so those documents come first, ranked among themselves by
-BM25 as before."""
 
 _lock = threading.Lock()
 _segmenter: jieba.Tokenizer | None = None
