@@ -14,6 +14,7 @@ run: setup
 	.venv/bin/archive serve --host $(HOST) --port $(PORT)
 
 test: setup
+	.venv/bin/python -m tests.support.rewrite_ahead
 	.venv/bin/pytest
 
 lint: setup

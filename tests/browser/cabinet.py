@@ -2,14 +2,20 @@
 defaults) on loopback, with a few documents that really went through OCR (PP-OCR, the
 default engine) or a PDF's text layer, and a year's worth of catalogue records for paging.
 
-Built once per test session (OCR is the slow part: two one-page scans).
+Filled once per test run (OCR is the slow part: two one-page scans; ~11 s of CPU in all),
+by whichever worker needs it first while the others wait; each module then serves a copy
+of its own (``copied_cabinet``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import hashlib
 import json
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +26,7 @@ from services.common.objectstore import open_object_store
 from services.ingest.models import page_image_key, previews_key
 from tests.e2e.ingest.support import wait_for_job
 from tests.e2e.search.support import eventually
-from tests.fixtures.app import PASSWORD, ArchiveServer, Person
+from tests.fixtures.app import PASSWORD, ArchiveServer, Person, launch_archive_server
 from tests.support.rendering import LINES, render_page, write_digital_pdf, write_png
 
 TRADITIONAL_LETTER = "關於衛生間漏水的來函"
@@ -166,3 +172,29 @@ def fill(server: ArchiveServer, scratch: Path) -> Cabinet:
     for client in people.values():
         client.close()
     return cabinet
+
+
+@contextmanager
+def copied_cabinet(shared: Path, into: Path) -> Iterator[Cabinet]:
+    """A cabinet served from ``into``: a copy of the one filled once under ``shared`` (a
+    directory every test worker of the run sees), filled there first if no worker has yet.
+    Stopped when done."""
+    shared.mkdir(parents=True, exist_ok=True)
+    template, documents = shared / "data", shared / "documents.json"
+    with open(shared / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not documents.exists():
+            shutil.rmtree(template, ignore_errors=True)  # a worker's that failed to fill it
+            (shared / "scans").mkdir(exist_ok=True)
+            server = launch_archive_server(template)
+            try:
+                filled = fill(server, shared / "scans")
+            finally:
+                server.server.stop()
+            documents.write_text(json.dumps(filled.documents))
+    shutil.copytree(template, into)
+    server = launch_archive_server(into)
+    try:
+        yield Cabinet(server=server, documents=json.loads(documents.read_text()))
+    finally:
+        server.server.stop()

@@ -19,8 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
-from tests.browser.cabinet import Cabinet, fill
-from tests.fixtures.app import launch_archive_server
+from tests.browser.cabinet import Cabinet, copied_cabinet
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -55,14 +54,17 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture(scope="module")
 def cabinet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cabinet]:
     # In a thread of its own: Playwright's sync API keeps an event loop running in this
-    # one, and filling the cabinet creates users with asyncio.run.
+    # one, and filling the cabinet creates users with asyncio.run. The run's workers share
+    # the directory above their own (xdist gives each a directory below it).
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "cabinet"
     with ThreadPoolExecutor(max_workers=1) as thread:
-        server = thread.submit(launch_archive_server,
-                               tmp_path_factory.mktemp("browser-archive")).result()
+        opened = copied_cabinet(shared, tmp_path_factory.mktemp("browser-archive") / "data")
+        cabinet = thread.submit(opened.__enter__).result()
         try:
-            yield thread.submit(fill, server, tmp_path_factory.mktemp("browser-scans")).result()
+            yield cabinet
         finally:
-            server.server.stop()
+            thread.submit(opened.__exit__, None, None, None).result()
 
 
 SignIn = Callable[..., Page]
