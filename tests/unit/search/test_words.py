@@ -19,6 +19,10 @@ from services.common.words import index_words, segmenter, stands_as_words, term_
     ("请各位业主缴费", {"业主"}, set()),
     ("业主委员会换届", {"业主", "委员会"}, set()),  # a longer word's words too
     ("漏水管道已更换", {"漏水", "管道"}, {"水管"}),
+    # a scanned letter's lines end anywhere: a line break between characters joins them
+    ("请各位业\n主于三日内缴费", {"业主"}, set()),
+    ("请各位业 \r\n\u3000主于三日内缴费", {"业主"}, set()),
+    ("本通知由物业主\n任签发", {"物业", "主任"}, {"业主"}),
 ])
 def test_a_text_s_words(text: str, present: set[str], absent: set[str]) -> None:
     held = set(index_words(text).split())
@@ -50,6 +54,11 @@ def test_a_term_s_words(term: str, expected: tuple[str, ...]) -> None:
     ("经联合同意", "合同", False),
     ("厨房漏水请修", "厨房漏水", True),
     ("业主，物业主任", "业主", True),  # the first place; the second is checked below
+    ("请各位业\n主缴费", "业\n主", True),  # wrapped across a line break, as a snippet finds it
+    ("请各位业主\n缴费", "业主", True),
+    ("本通知由物\n业主任签发", "业主", False),
+    ("本通知由物业主\n任签发", "业主", False),
+    ("经联\n合同意", "合同", False),
 ])
 def test_whether_a_place_stands_as_words(text: str, typed: str, as_words: bool) -> None:
     at = text.find(typed)
