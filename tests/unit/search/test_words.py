@@ -23,6 +23,11 @@ from services.common.words import index_words, segmenter, stands_as_words, term_
     ("请各位业\n主于三日内缴费", {"业主"}, set()),
     ("请各位业 \r\n\u3000主于三日内缴费", {"业主"}, set()),
     ("本通知由物业主\n任签发", {"物业", "主任"}, {"业主"}),
+    # the owner Mr Zhang, Mr Ren: not 业 + 主张 (to claim) or 主任 (director)
+    ("A-1201室业主张先生来电投诉", {"业主", "先生"}, {"主张"}),
+    ("业主任先生来电", {"业主"}, {"主任"}),
+    ("物业主任张先生来电", {"物业", "主任"}, {"业主"}),
+    ("业主张贴公告", {"业主", "张贴"}, set()),
 ])
 def test_a_text_s_words(text: str, present: set[str], absent: set[str]) -> None:
     held = set(index_words(text).split())
