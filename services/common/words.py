@@ -120,21 +120,28 @@ def _wrap_before(text: str, at: int) -> int | None:
     return before if joined else None
 
 
+_REACH = 32
+"""How far from a place its block is followed across line breaks: a word is cut by the
+words around it, not by lines far off (a list without punctuation, a name a line, would
+otherwise be one block of the whole text, cut again for each place)."""
+
+
 def _block(text: str, start: int, end: int) -> tuple[int, int]:
     """The block (``_BLOCK_RUN``) around ``[start, end)``, across line breaks between
-    two characters."""
+    two characters within ``_REACH`` of it."""
+    place_start, place_end = start, end
     while True:
         while start > 0 and _in_block(text[start - 1]):
             start -= 1
         wrap = _wrap_before(text, start)
-        if wrap is None:
+        if wrap is None or place_start - start > _REACH:
             break
         start = wrap
     while True:
         found = _BLOCK_RUN.match(text, end)
         end = max(end, found.end() if found else end)
         wrapped = _WRAPPED.match(text, end)
-        if wrapped is None or wrapped.end() == end:
+        if wrapped is None or wrapped.end() == end or end - place_end > _REACH:
             break
         end = wrapped.end()
     return start, end
