@@ -48,7 +48,8 @@ AUDIT_PAGE = 100
 
 DETAIL_NAMES = {
     # what an entry is about
-    "archive_no": "档号", "household": "户号", "document_id": "文件编号", "documents": "文件",
+    "archive_no": "档号", "former_archive_no": "原档号", "household": "户号",
+    "document_id": "文件编号", "documents": "文件",
     "title": "标题", "category": "类别", "version": "版本", "text_version": "文字版本",
     "user": "用户", "address": "登录地址", "catalogue": "目录", "building": "楼栋",
     "floor": "楼层", "service_centre": "服务中心", "sha256": "SHA-256 摘要",

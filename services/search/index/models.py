@@ -13,7 +13,7 @@ from services.common.models import SECURITY_LEVELS, Category, SecurityLevel, Str
 
 __all__ = ["AccessFilter", "Facets", "IndexedDocument", "Match", "SearchHit", "SearchResult"]
 
-ANALYSIS = 10
+ANALYSIS = 11
 """The version of how a document becomes index terms (``services.common.text``: folding,
 tokens, numbers written in groups; the two schemas). An index made by another version is
 rebuilt in the background when the search service starts (``SearchIndex.outdated``), so
@@ -35,7 +35,9 @@ numerals (二〇一九年五月, 二〇一九年五月十八日) have keys (2019
 last four digits of a phone or ID number written without groups (13812345678 is also
 5678); 10: the words of the title and body (``services.common.words``) are fields of their
 own, so a word standing as a word ranks above its characters across two words (业主
-above 物业主任)."""
+above 物业主任); 11: a word wrapped across a line break between its characters (a scanned
+letter's 请各位业 / 主) is a word too, as its characters are one run of tokens, and 业主 is
+cut as the company writes it (``COMPANY_WORDS``: 业主张先生 is 业主 + 张)."""
 
 TITLE_BOOST = 2.0
 """A term found in the title weighs twice what it weighs in the text, in both backends."""

@@ -63,6 +63,20 @@ async def test_the_snippet_marks_the_word_where_it_stands_as_one(index: SearchIn
     assert all("物<mark>" not in snippet for snippet in hit.highlights)
 
 
+async def test_a_word_wrapped_across_a_line_break_is_a_word(index: SearchIndex) -> None:
+    # A scanned letter's lines end anywhere, in the middle of a word too (请各位业 / 主).
+    wrapped = doc(body="兹通知请各位业\n主于本周五前缴清物业费。")
+    signed = doc(title="物业主任通知", body=SIGNED * 3)
+    await index.upsert([signed, wrapped])
+
+    result = await index.search(SearchQuery(q="业主"), SECRET)
+
+    assert [hit.document_id for hit in result.hits] == [wrapped.document_id,
+                                                        signed.document_id]
+    # a snippet shows a line break as a blank
+    assert "各位<mark>业 主</mark>于" in result.hits[0].highlights[0]
+
+
 async def test_an_unreadable_body_raises_no_document_by_its_words(index: SearchIndex) -> None:
     # A restricted letter is found by its title alone; its body's words, which the caller
     # may not read, must not rank it, until it is lent.

@@ -207,7 +207,8 @@ def _details(html: str) -> str:
 
 def test_every_detail_the_services_record_has_a_name() -> None:
     """Each name a service writes into an audit entry's detail (a literal ``detail={…}``,
-    a ``**detail`` helper's keywords, a refused route's path parameters) is in
+    a dict it spreads only sometimes, a ``**detail`` helper's keywords, a refused route's
+    path parameters) is in
     ``DETAIL_NAMES``, so no entry shows a coded name."""
     recorded = recorded_detail_names(SERVICES)
     assert len(recorded) > 60
@@ -229,9 +230,11 @@ def recorded_detail_names(root: Path) -> set[str]:
             literal = (node.value if isinstance(node, ast.keyword) and node.arg == "detail"
                        else node.value if isinstance(node, ast.AnnAssign | ast.Assign)
                        and _assigns_detail(node) else None)
-            if isinstance(literal, ast.Dict):
-                names |= {key.value for key in literal.keys
-                          if isinstance(key, ast.Constant) and isinstance(key.value, str)}
+            # the literal's own keys and those of a dict it spreads (**({…} if … else {}))
+            for part in ast.walk(literal) if isinstance(literal, ast.Dict) else ():
+                if isinstance(part, ast.Dict):
+                    names |= {key.value for key in part.keys
+                              if isinstance(key, ast.Constant) and isinstance(key.value, str)}
             if isinstance(node, ast.Call) and _called(node) in helpers:
                 names |= {keyword.arg for keyword in node.keywords if keyword.arg}
     routes = "\n".join(path.read_text(encoding="utf-8")
