@@ -52,8 +52,6 @@ from services.ingest.pool import Extracted
 PAGES_CONTENT_TYPE = "application/x-ndjson"
 
 _page_decoder = msgspec.json.Decoder(PageText)
-
-
 _version_decoder = msgspec.json.Decoder(TextVersion)
 
 
@@ -80,6 +78,15 @@ class DerivedText:
     async def _write_index(self, sha256: str, index: PagesIndex) -> None:
         await self.store.put_bytes(pages_index_key(sha256), msgspec.json.encode(index),
                                    content_type="application/json")
+
+    async def _current(self, sha256: str) -> tuple[str, str | None, PagesIndex | None]:
+        """The current text's key, the SHA-256 the store recorded for it, and its index
+        if one describes it. ``NotFound`` (``no_text``) when nothing was extracted."""
+        key = pages_key(sha256)
+        info = await self.store.head(key)
+        if info is None:
+            raise _no_text()
+        return key, info.sha256, await self._index(sha256, info.sha256)
 
     async def _index(self, sha256: str, pages_sha256: str | None) -> PagesIndex | None:
         """The index of the current text whose SHA-256 the store recorded as
@@ -229,28 +236,25 @@ class DerivedText:
         """Every page's text (``PageOutline``) and page ``number`` whole (``None`` when
         there is no such page), in one read of the current text. ``NotFound``
         (``no_text``) when nothing was extracted."""
-        key = pages_key(sha256)
-        info = await self.store.head(key)
-        if info is None:
-            raise _no_text()
-        index = await self._index(sha256, info.sha256)
+        key, stored_sha256, index = await self._current(sha256)
         if index is not None:
             found = index.find(number)
             whole = None if found is None else await self._indexed_page(key, found)
             if found is None or whole is not None:
                 return list(index.pages), whole
+
+        def numbered(lines: list[tuple[IndexedPage, bytes]]) -> PageText | None:
+            return next((_page_decoder.decode(line) for page, line in lines
+                         if page.number == number), None)
+
         # No index for this text: read it whole, and index it for the next page turned.
         indexing = Indexing()
         whole = None
         async for chunk in self.store.get(key):
-            for page, line in indexing.lines(chunk):
-                if page.number == number:
-                    whole = _page_decoder.decode(line)
-        for page, line in indexing.last_line():
-            if page.number == number:
-                whole = _page_decoder.decode(line)
+            whole = numbered(indexing.lines(chunk)) or whole
+        whole = numbered(indexing.last_line()) or whole
         built = indexing.index()
-        if built.pages_sha256 == info.sha256:  # not replaced while it was read
+        if built.pages_sha256 == stored_sha256:  # not replaced while it was read
             await self._write_index(sha256, built)
         return list(built.pages), whole
 
@@ -258,11 +262,7 @@ class DerivedText:
         """Page ``number`` of the current text (read alone where the text is indexed, else
         up to it); ``None`` past the last. ``NotFound`` (``no_text``) when nothing was
         extracted."""
-        key = pages_key(sha256)
-        info = await self.store.head(key)
-        if info is None:
-            raise _no_text()
-        index = await self._index(sha256, info.sha256)
+        key, _, index = await self._current(sha256)
         if index is not None:
             found = index.find(number)
             if found is None:
