@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Any, Literal
+from typing import Literal
 
 from services.common.auth import Principal
 from services.common.clock import day_start
@@ -20,12 +20,9 @@ from services.common.contracts.inventory import BOX_STATE_NAMES
 from services.common.contracts.operations import SIDE_NAMES
 from services.common.contracts.registry import REDACTED_DETAIL, AuditDetail, AuditRecord
 from services.common.models import (
-    CATEGORY_NAMES,
     DEPARTMENT_NAMES,
     MAX_USERNAME,
-    RETENTION_CLASS_NAMES,
     ROLE_NAMES,
-    SECURITY_LEVEL_NAMES,
 )
 from services.common.operations import AUDIT_READERS
 from services.common.text import fold
@@ -41,6 +38,7 @@ from services.web.document_page import (
 )
 from services.web.limits import LIMITS
 from services.web.links import address, document_url
+from services.web.names import CATEGORY_BY_CODE, CLASS_BY_CODE, LEVEL_BY_CODE, by_code
 from services.web.retention_page import DECISION_NAMES, ITEM_STATE_NAMES
 
 AUDIT_PAGE = 100
@@ -123,26 +121,19 @@ PRINTOUT_NAMES = {
 }
 """What a ``catalogue_printed`` entry printed, as the catalogues page offers it."""
 
-
-
-def _by_code(*tables: Mapping[Any, str]) -> dict[str, str]:
-    """Name tables keyed by ``Literal`` codes, as one keyed by any text."""
-    return {str(code): name for table in tables for code, name in table.items()}
-
-
-_ROLES, _LEVELS, _CLASSES = ROLE_NAMES, _by_code(SECURITY_LEVEL_NAMES), _by_code(
-    RETENTION_CLASS_NAMES)
 WORDED_VALUES: dict[str, dict[str, str]] = {
-    "roles": _ROLES, "previous_roles": _ROLES, "role": _ROLES, "approvals_needed": _ROLES,
-    "clearance": _LEVELS, "previous_clearance": _LEVELS, "clearance_needed": _LEVELS,
+    "roles": ROLE_NAMES, "previous_roles": ROLE_NAMES, "role": ROLE_NAMES,
+    "approvals_needed": ROLE_NAMES,
+    "clearance": LEVEL_BY_CODE, "previous_clearance": LEVEL_BY_CODE,
+    "clearance_needed": LEVEL_BY_CODE,
     "department": DEPARTMENT_NAMES, "previous_department": DEPARTMENT_NAMES,
-    "category": _by_code(CATEGORY_NAMES), "retention_class": _CLASSES, "keep_class": _CLASSES,
-    "kind": _by_code(LOAN_KIND_NAMES, FINDING_NAMES), "kinds": _by_code(FINDING_NAMES),
+    "category": CATEGORY_BY_CODE, "retention_class": CLASS_BY_CODE, "keep_class": CLASS_BY_CODE,
+    "kind": by_code(LOAN_KIND_NAMES, FINDING_NAMES), "kinds": by_code(FINDING_NAMES),
     "status": LOAN_STATUS_NAMES, "was": LOAN_STATUS_NAMES,
     "decision": DECISION_NAMES, "outcome": DECISION_NAMES,
-    "state": _by_code(ITEM_STATE_NAMES, BOX_STATE_NAMES), "side": _by_code(SIDE_NAMES),
-    "signed": _by_code(SIDE_NAMES), "trigger": TRIGGER_NAMES,
-    "engine": _by_code(ENGINE_NAMES, {"person": "人工校对"}),  # a person's reading (校对)
+    "state": by_code(ITEM_STATE_NAMES, BOX_STATE_NAMES), "side": by_code(SIDE_NAMES),
+    "signed": by_code(SIDE_NAMES), "trigger": TRIGGER_NAMES,
+    "engine": by_code(ENGINE_NAMES, {"person": "人工校对"}),  # a person's reading (校对)
     "fields": FIELD_NAMES, "changed": DETAIL_NAMES, "catalogue": PRINTOUT_NAMES,
 }
 """Details whose values are codes, by the names the pages give them (translated)."""

@@ -25,11 +25,12 @@ from services.common.contracts.corrections import (
 )
 from services.common.contracts.registry import PaperLocation
 from services.common.filing import RECORD_CORRECTORS
-from services.common.models import CATEGORY_NAMES, ROLE_NAMES, SECURITY_LEVEL_NAMES
+from services.common.models import ROLE_NAMES
 from services.common.paging import LIST_PAGE
 from services.common.web import PAGES_PREFIX
 from services.web.document_page import FIELD_NAMES
 from services.web.links import address, document_url, household_url
+from services.web.names import CATEGORY_BY_CODE, LEVEL_BY_CODE
 from services.web.pager import Pager, asked_page, page_count, pager, rows_before
 from services.web.record_correction import LANGUAGE_CHOICES
 
@@ -43,8 +44,8 @@ CORRECTION_STATUS_NAMES = {"pending": "待审批", "applied": "已生效", "reje
 YES_NO = {True: "是", False: "否"}
 """A yes-or-no field's value (含业主个人信息, 在办文件, 复印件)."""
 _SAID: dict[str, dict[str, str]] = {
-    "category": {str(code): name for code, name in CATEGORY_NAMES.items()},
-    "security": {str(code): name for code, name in SECURITY_LEVEL_NAMES.items()},
+    "category": CATEGORY_BY_CODE,
+    "security": LEVEL_BY_CODE,
     "language": {code: name for code, name in LANGUAGE_CHOICES if code},
 }
 

@@ -39,7 +39,6 @@ from services.web.failures import (
 )
 from services.web.forms import FORM, PageForm, text, texts
 from services.web.handover_page import (
-    CATEGORIES,
     HANDOVER_FIELDS,
     HANDOVERS_URL,
     UnclearedSigner,
@@ -56,6 +55,7 @@ from services.web.handover_page import (
     may_transfer,
     uncleared_signer,
 )
+from services.web.names import CATEGORY_BY_CODE
 from services.web.offered import named_in, offered_documents
 from services.web.page import Page
 from services.web.session import Reader
@@ -149,7 +149,7 @@ class HandoverPages(Controller):
         return page.render("handover.html",
                            view=handover_page(page.reader.principal, record),
                            can=abilities(page.reader.principal), side_names=SIDE_NAMES,
-                           category_names=CATEGORIES)
+                           category_names=CATEGORY_BY_CODE)
 
     @post("/{handover_id:str}/sign", operation_id="signHandoverForm")
     async def sign(self, handover_id: FromPath[str], reader: NamedDependency[Reader],

@@ -25,7 +25,7 @@ from services.common.contracts.operations import (
 )
 from services.common.contracts.registry import LOCATION_PARTS, PaperLocation
 from services.common.errors import ArchiveError
-from services.common.models import CATEGORY_NAMES, HOUSEHOLD_RE, SECURITY_LEVEL_NAMES
+from services.common.models import HOUSEHOLD_RE
 from services.common.names import tidied_household
 from services.common.operations import (
     CATALOGUE_READERS,
@@ -36,12 +36,11 @@ from services.common.operations import (
     unsigned,
 )
 from services.common.web import PAGES_PREFIX
+from services.web.names import LEVEL_BY_CODE
 
 HANDOVERS_URL = f"{PAGES_PREFIX}/handovers"
-CATEGORIES: dict[str, str] = {str(key): name for key, name in CATEGORY_NAMES.items()}
 HANDOVER_FIELDS = ("service_centre", "handed_over_by", "received_by", "households", "note",
                    *LOCATION_PARTS)
-LEVEL_NAMES: dict[str, str] = {str(level): name for level, name in SECURITY_LEVEL_NAMES.items()}
 
 
 def handover_url(handover_id: str) -> str:
@@ -205,11 +204,11 @@ def uncleared_signer(exc: ArchiveError) -> UnclearedSigner | None:
         "signer", "signer_clearance", "documents_above", "clearance_needed"))
     if exc.code != "signer_not_cleared" or not isinstance(signer, str) \
             or not isinstance(above, int) or not isinstance(clearance, str) \
-            or not isinstance(needed, str) or clearance not in LEVEL_NAMES \
-            or needed not in LEVEL_NAMES:
+            or not isinstance(needed, str) or clearance not in LEVEL_BY_CODE \
+            or needed not in LEVEL_BY_CODE:
         return None
-    return UnclearedSigner(signer=signer, clearance=LEVEL_NAMES[clearance], documents=above,
-                           needed=LEVEL_NAMES[needed])
+    return UnclearedSigner(signer=signer, clearance=LEVEL_BY_CODE[clearance], documents=above,
+                           needed=LEVEL_BY_CODE[needed])
 
 
 def handover_request(values: dict[str, str], household: str, chosen: list[str],

@@ -21,16 +21,14 @@ from services.common.auth import Principal
 from services.common.contracts.lending import Incident, Loan, Notification
 from services.common.contracts.registry import DocumentRecord
 from services.common.contracts.retention import DESTRUCTION_STATUS_NAMES, DestructionSummary
-from services.common.models import CATEGORY_NAMES, ROLE_NAMES, SECURITY_LEVEL_NAMES
+from services.common.models import CATEGORY_NAMES, ROLE_NAMES
 from services.common.paging import LIST_PAGE
 from services.common.renewals import renewal_refusal
 from services.common.web import PAGES_PREFIX
 from services.web.document_page import LOAN_KIND_NAMES, loan_status_name
 from services.web.links import destruction_url, document_url
+from services.web.names import CATEGORY_BY_CODE, LEVEL_BY_CODE
 from services.web.pager import Pager, pager, rows_before
-
-_CATEGORIES: dict[str, str] = {str(key): name for key, name in CATEGORY_NAMES.items()}
-_LEVELS: dict[str, str] = {str(key): name for key, name in SECURITY_LEVEL_NAMES.items()}
 
 Register = Literal["all", "overdue", "escalated"]
 REGISTERS: tuple[Register, ...] = ("all", "overdue", "escalated")
@@ -197,8 +195,8 @@ def loan_page(principal: Principal, loan: Loan, *, now: datetime, max_renewals: 
         DocumentLine(url=None if document.redacted
                      else document_url(document.document_id),
                      title=document.title or "", archive_no=document.archive_no,
-                     category=_CATEGORIES.get(document.category, document.category),
-                     security=_LEVELS.get(document.security, document.security))
+                     category=CATEGORY_BY_CODE.get(document.category, document.category),
+                     security=LEVEL_BY_CODE.get(document.security, document.security))
         for document in loan.documents]
     moves = moves_for(principal, loan)
     refusal = None

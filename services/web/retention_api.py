@@ -36,10 +36,9 @@ from services.web.failures import (
 )
 from services.web.forms import FORM, PageForm, text, texts
 from services.web.links import destruction_url, sweep_url
+from services.web.names import CATEGORY_BY_CODE, CLASS_BY_CODE
 from services.web.page import Page, PageNumber
 from services.web.retention_page import (
-    CATEGORIES,
-    CLASSES,
     DECISION_NAMES,
     SWEEP_STATUS_NAMES,
     abilities,
@@ -96,8 +95,8 @@ class RetentionPages(Controller):
         if preview and can.sweep:
             dry_run = await registry.start_sweep(token, SweepRequest(dry_run=True))
         return page.render("retention.html", schedule=schedule,
-                           lines=schedule_lines(schedule), classes=CLASSES, sweeps=sweeps,
-                           category_names=CATEGORIES, sweep_status_names=SWEEP_STATUS_NAMES,
+                           lines=schedule_lines(schedule), classes=CLASS_BY_CODE, sweeps=sweeps,
+                           category_names=CATEGORY_BY_CODE, sweep_status_names=SWEEP_STATUS_NAMES,
                            destruction_status_names=DESTRUCTION_STATUS_NAMES,
                            destructions=destructions, dry_run=dry_run, can=can)
 
@@ -106,7 +105,7 @@ class RetentionPages(Controller):
                        registry: NamedDependency[RegistryReader]) -> Redirect:
         token = page_token(reader, may_read)
         form = await request.form()
-        classes = {category: text(form, f"class_{category}") for category in CATEGORIES}
+        classes = {category: text(form, f"class_{category}") for category in CATEGORY_BY_CODE}
         try:
             years = {name: int(text(form, f"years_{name}")) for name in ("long", "short")}
         except ValueError:
@@ -257,7 +256,7 @@ async def _destruction(page: Page, registry: RegistryReader, destruction_id: str
     token = page_token(page.reader, may_read_register)
     record = await hidden_if_refused(registry.destruction(token, destruction_id))
     return page.render(template, view=destruction_page(page.reader.principal, record),
-                       category_names=CATEGORIES)
+                       category_names=CATEGORY_BY_CODE)
 
 
 async def _register_file(reader: Reader, registry: RegistryReader, destruction_id: str,
@@ -283,7 +282,7 @@ async def _holds_page(page: Page, registry: RegistryReader, form: HoldForm, *,
     shown = {} if refused is None else {"refused": refused, "done": ""}
     return page.render("holds.html", status_code=status_code, lines=hold_lines(holds),
                        shown_documents=SHOWN_HELD_DOCUMENTS,
-                       can=abilities(page.reader.principal), categories=CATEGORIES,
+                       can=abilities(page.reader.principal), categories=CATEGORY_BY_CODE,
                        form=form, destroyed=destroyed_lines(destroyed),
                        unknown=unknown_archive_nos(unknown), **shown)
 

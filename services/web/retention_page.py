@@ -26,7 +26,7 @@ from services.common.contracts.retention import (
     SweepItem,
     Tombstone,
 )
-from services.common.models import CATEGORY_NAMES, RETENTION_CLASS_NAMES
+from services.common.models import CATEGORY_NAMES
 from services.common.paging import LIST_PAGE
 from services.common.retention import (
     APPRAISER_ROLES,
@@ -40,10 +40,8 @@ from services.common.retention import (
     WITNESS_ROLES,
 )
 from services.web.links import destruction_url, sweep_url
+from services.web.names import CATEGORY_BY_CODE
 from services.web.pager import Pager, asked_page, page_count, pager, rows_before
-
-CATEGORIES: dict[str, str] = {str(key): name for key, name in CATEGORY_NAMES.items()}
-CLASSES: dict[str, str] = {str(key): name for key, name in RETENTION_CLASS_NAMES.items()}
 
 SWEEP_STATUS_NAMES = {"appraisal": "鉴定中", "approved": "已批准", "rejected": "已退回",
                       "dry_run": "预览"}
@@ -188,7 +186,8 @@ def item_lines(principal: Principal, sweep: Sweep) -> list[ItemLine]:
         mine = next((a for a in item.appraisals if a.appraiser == principal.username),
                     None)
         earlier = earlier_lines(item)
-        lines.append(ItemLine(item=item, category=CATEGORIES.get(item.category, item.category),
+        lines.append(ItemLine(item=item,
+                              category=CATEGORY_BY_CODE.get(item.category, item.category),
                               state=item_state_name(item.state, item.outcome),
                               outcome=DECISION_NAMES.get(item.outcome, item.outcome),
                               missing=[MISSING_NAMES.get(code, code) for code in item.missing],
@@ -343,7 +342,7 @@ def placed_outcome(hold: Hold) -> str:
 def hold_lines(holds: list[Hold]) -> list[HoldLine]:
     return [HoldLine(hold=hold, status=HOLD_STATUS_NAMES.get(hold.status, hold.status),
                      documents=len(hold.documents) + hold.documents_withheld,
-                     category=CATEGORIES.get(hold.category, hold.category)
+                     category=CATEGORY_BY_CODE.get(hold.category, hold.category)
                      if hold.category else "", waiting=waiting_for_filing(hold),
                      unseen=hold.covers_unseen)
             for hold in holds]

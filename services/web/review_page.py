@@ -26,15 +26,14 @@ from services.common.contracts.fields import MAX_TEXT_REASON
 from services.common.contracts.ingest import MAX_PAGE_TEXT, DocumentReading
 from services.common.contracts.registry import DocumentRecord
 from services.common.filing import TEXT_CORRECTORS
-from services.common.models import CATEGORY_NAMES
 from services.common.web import PAGES_PREFIX
 from services.web.links import address, document_url, page_image_url
+from services.web.names import CATEGORY_BY_CODE
 
 REVIEW_PATH = f"{PAGES_PREFIX}/review"
 QUEUE_DOCUMENTS = 200
 """Documents asked of the registry at once: the oldest, which the queue shows first."""
 
-_CATEGORIES: dict[str, str] = {str(key): name for key, name in CATEGORY_NAMES.items()}
 
 
 @dataclass(frozen=True)
@@ -73,7 +72,7 @@ def may_correct(principal: Principal) -> bool:
 def _item(record: DocumentRecord, number: int) -> ReviewItem:
     return ReviewItem(document_id=record.document_id, archive_no=record.archive_no,
                       title=record.title,
-                      category=_CATEGORIES.get(record.category, record.category),
+                      category=CATEGORY_BY_CODE.get(record.category, record.category),
                       number=number, registered_at=record.registered_at)
 
 

@@ -19,7 +19,6 @@ from services.common.contracts.operations import (
 from services.common.contracts.registry import PaperLocation
 from services.common.errors import ValidationFailed
 from services.web.handover_page import (
-    CATEGORIES,
     HANDOVER_FIELDS,
     SIDE_NAMES,
     Awaited,
@@ -31,6 +30,7 @@ from services.web.handover_page import (
     item_list_of,
     uncleared_signer,
 )
+from services.web.names import CATEGORY_BY_CODE
 from services.web.navigation import layout as page_layout
 from tests.unit.web.conftest import shared_pages
 
@@ -163,7 +163,7 @@ def test_the_handover_pages_render_in_chinese_and_english() -> None:
                                                  household=None, filed_at=AT.date(),
                                                  pages=1, redacted=True)])
     values = layout | {"view": handover_page(sun, handover), "can": abilities(sun),
-                       "side_names": SIDE_NAMES, "category_names": CATEGORIES,
+                       "side_names": SIDE_NAMES, "category_names": CATEGORY_BY_CODE,
                        "done": "", "refused": "wrong_password", "at": "sign"}
     chinese = pages.html("zh", "handover.html", values)
     english = pages.html("en", "handover.html", values)
@@ -199,7 +199,7 @@ def test_the_handover_pages_render_in_chinese_and_english() -> None:
 def _rendered(reader: Principal, handover: Handover, **outcome: str) -> tuple[str, str]:
     layout = page_layout(reader, "/ui/handovers/h1", "token")
     values = layout | {"view": handover_page(reader, handover), "can": abilities(reader),
-                       "side_names": SIDE_NAMES, "category_names": CATEGORIES,
+                       "side_names": SIDE_NAMES, "category_names": CATEGORY_BY_CODE,
                        "done": "", "refused": "", "at": ""} | outcome
     pages = shared_pages()
     return pages.html("zh", "handover.html", values), pages.html("en", "handover.html", values)

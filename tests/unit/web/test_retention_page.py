@@ -21,10 +21,10 @@ from services.common.contracts.retention import (
 from services.common.paging import LIST_PAGE
 from services.common.retention import WITNESS_ROLES
 from services.web.links import sweep_url
+from services.web.names import CATEGORY_BY_CODE
 from services.web.navigation import layout as page_layout
 from services.web.retention_api import HoldForm
 from services.web.retention_page import (
-    CATEGORIES,
     DECISION_NAMES,
     FOLDED_CHOICES,
     MISSING_NAMES,
@@ -78,7 +78,7 @@ def test_the_register_page_marks_a_held_item_and_offers_compliance_its_withdrawa
     compliance = _person("compliance")
     html = shared_pages().html("zh", "destruction.html", page_layout(
         compliance, "/ui/destructions/d1", "token") | {
-        "view": destruction_page(compliance, register), "category_names": CATEGORIES,
+        "view": destruction_page(compliance, register), "category_names": CATEGORY_BY_CODE,
         "done": "", "refused": "on_hold", "at": ""})
     assert html.count("处于法律保全中，不能销毁") == 1
     assert "撤回这份清册" in html
@@ -100,7 +100,7 @@ def test_an_execution_finished_by_the_time_the_page_shows_says_it_is_done() -> N
         register = msgspec.structs.replace(REGISTER, status=status)
         return shared_pages().html("zh", "destruction.html", page_layout(  # type: ignore[arg-type]
             compliance, "/ui/destructions/d1", "token") | {
-            "view": destruction_page(compliance, register), "category_names": CATEGORIES,
+            "view": destruction_page(compliance, register), "category_names": CATEGORY_BY_CODE,
             "done": "executing", "refused": "", "at": ""})
     assert "销毁已执行完毕" in after_execute("executed")
     assert "销毁已开始" not in after_execute("executed")
@@ -115,7 +115,7 @@ def test_a_refused_signature_is_said_at_the_signature_form_and_others_at_the_top
     def html(refused: str, at: str) -> str:
         return shared_pages().html("zh", "destruction.html", page_layout(
             witness, "/ui/destructions/d1", "token") | {
-            "view": destruction_page(witness, REGISTER), "category_names": CATEGORIES,
+            "view": destruction_page(witness, REGISTER), "category_names": CATEGORY_BY_CODE,
             "done": "", "refused": refused, "at": at})
 
     signing = html("wrong_password", "sign")
@@ -136,7 +136,7 @@ def _holds_html(language: str, refused: str, destroyed: object = None,
     compliance = _person("compliance")
     return shared_pages().html(language, "holds.html", page_layout(  # type: ignore[arg-type]
         compliance, "/ui/holds", "token") | {
-        "lines": [], "can": abilities(compliance), "categories": CATEGORIES,
+        "lines": [], "can": abilities(compliance), "categories": CATEGORY_BY_CODE,
         "form": HoldForm(reason="诉讼", documents="1992-decoration-A-1201-0001"),
         "refused": refused, "done": "", "destroyed": destroyed_lines(destroyed),
         "unknown": unknown_archive_nos(unknown), "people": people or {}})
@@ -213,7 +213,7 @@ def test_a_withdrawn_register_reads_as_the_button_that_withdrew_it() -> None:
     for language, status in (("zh", "已撤回"), ("en", "Withdrawn")):  # 撤回清册
         html = pages.html(language, "destruction.html", page_layout(  # type: ignore[arg-type]
             compliance, "/ui/destructions/d1", "token") | {
-            "view": destruction_page(compliance, withdrawn), "category_names": CATEGORIES,
+            "view": destruction_page(compliance, withdrawn), "category_names": CATEGORY_BY_CODE,
             "done": "", "refused": "", "at": ""})
         assert f'<span class="label">{status}</span>' in html, language
 
@@ -419,7 +419,7 @@ def test_what_people_wrote_on_a_sweep_and_a_register_is_marked_chinese_in_englis
     register = shared_pages().html("en", "destruction.html", page_layout(
         compliance, "/ui/destructions/d1", "token") | {
         "view": destruction_page(compliance, msgspec.structs.replace(REGISTER, items=[item])),
-        "category_names": CATEGORIES, "done": "", "refused": "", "at": ""})
+        "category_names": CATEGORY_BY_CODE, "done": "", "refused": "", "at": ""})
     assert '<span lang="zh">漏水维修记录</span>' in register
 
 
