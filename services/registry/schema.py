@@ -5,6 +5,7 @@ are the source of truth for the database.
 """
 
 from collections.abc import Collection
+from enum import IntEnum
 from typing import Any, TypeVar
 
 import msgspec
@@ -38,6 +39,19 @@ def dialect_insert(conn: AsyncConnection, table: sa.Table) -> Any:
     return sqlite.insert(table)
 
 
+class AdvisoryLock(IntEnum):
+    """The keys of the registry's PostgreSQL advisory locks, each standing for something no
+    row can be locked for; one table, so no two features take the same key."""
+
+    SCHEDULE = 7_401_000_001
+    """The whole retention schedule (``ScheduleRepository.rules``)."""
+    HOLD_PLACING = 7_401_000_002
+    """Placing a legal hold, while it looks for its twin (``HoldsRepository.same_active``)."""
+    CONDITION_RECORDING = 7_401_000_003
+    """Recording a condition check, while it looks for the same check recorded already
+    (``InventoryRepository.same_check``)."""
+
+
 class Repository:
     """A registry feature's persistence, on the connection of the unit of work that built
     it (``services.registry.store``)."""
@@ -45,14 +59,14 @@ class Repository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
-    async def one_at_a_time(self, key: int) -> None:
+    async def one_at_a_time(self, key: AdvisoryLock) -> None:
         """Hold ``key``'s lock until the transaction ends, so two transactions that each
         look for a row before inserting it (the same request sent twice at once) run one
         after the other and the second finds the first's row. On PostgreSQL a
         transaction-scoped advisory lock, as no row exists yet to lock; SQLite needs none,
         its writers already run one at a time."""
         if self.conn.dialect.name == "postgresql":
-            await self.conn.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+            await self.conn.execute(sa.select(sa.func.pg_advisory_xact_lock(int(key))))
 
     async def first_row(self, query: sa.Select[Any], *, lock: bool = False,
                         of: sa.Table | None = None) -> RowMapping | None:

@@ -21,11 +21,7 @@ from services.registry.catalogue.repository import visible_to
 from services.registry.catalogue.tables import documents
 from services.registry.holds.tables import legal_hold_documents, legal_holds
 from services.registry.journal.models import HoldMoment
-from services.registry.schema import Repository, chunks
-
-PLACING_LOCK = 7_401_000_002
-"""Key of the PostgreSQL advisory lock a hold's placing holds while it looks for its twin
-(``SCHEDULE_LOCK`` is 7_401_000_001)."""
+from services.registry.schema import AdvisoryLock, Repository, chunks
 
 
 def held_clause(document_id: Any, household: Any, category: Any) -> sa.ColumnElement[bool]:
@@ -60,10 +56,10 @@ class HoldsRepository(Repository):
     async def same_active(self, hold: Hold) -> str | None:
         """The id of an active hold for the same reason over the same documents,
         household and category as ``hold``, whoever placed it, or None. Holds are placed
-        one at a time (``PLACING_LOCK``), so the same hold sent twice at once, or placed by
-        two compliance officers at the same instant, finds its twin: one hold, which one
-        release lifts, not two that each must be found and released."""
-        await self.one_at_a_time(PLACING_LOCK)
+        one at a time (``AdvisoryLock.HOLD_PLACING``), so the same hold sent twice at once,
+        or placed by two compliance officers at the same instant, finds its twin: one hold,
+        which one release lifts, not two that each must be found and released."""
+        await self.one_at_a_time(AdvisoryLock.HOLD_PLACING)
         rows = (await self.conn.execute(sa.select(legal_holds).where(
             legal_holds.c.status == "active", legal_holds.c.reason == hold.reason,
             legal_holds.c.household.is_(None) if hold.household is None

@@ -31,11 +31,7 @@ from services.registry.catalogues.rules import Box, box_of
 from services.registry.inventory.models import Holding, ItemMark, ListedBox
 from services.registry.inventory.rules import DISCREPANCIES, Placed, as_seen, tally_of
 from services.registry.inventory.tables import condition_checks, inventories, inventory_items
-from services.registry.schema import Repository
-
-RECORDING_LOCK = 7_401_000_003
-"""Key of the PostgreSQL advisory lock a condition check's recording holds while it looks
-for the same check recorded already (``SCHEDULE_LOCK`` is 7_401_000_001)."""
+from services.registry.schema import AdvisoryLock, Repository
 
 
 class InventoryRepository(Repository):
@@ -153,9 +149,9 @@ class InventoryRepository(Repository):
     async def same_check(self, check: ConditionCheck) -> str | None:
         """The id of a check recorded already of the same box on the same day with the
         same findings, repairs, copies and note as ``check``, whoever recorded it, or
-        None. Checks are recorded one at a time (``RECORDING_LOCK``), so the same form sent
-        twice at once (a double click, a retry) finds its twin."""
-        await self.one_at_a_time(RECORDING_LOCK)
+        None. Checks are recorded one at a time (``AdvisoryLock.CONDITION_RECORDING``), so
+        the same form sent twice at once (a double click, a retry) finds its twin."""
+        await self.one_at_a_time(AdvisoryLock.CONDITION_RECORDING)
         rows = (await self.conn.execute(sa.select(condition_checks).where(
             condition_checks.c.checked_on == check.checked_on))).mappings()
         said = (msgspec.to_builtins(check.protections), check.repaired, check.copied,

@@ -11,11 +11,9 @@ from services.common.contracts.retention import RetentionSchedule, RetentionYear
 from services.common.models import Category, RetentionClass
 from services.registry.schedule.rules import RetentionRules
 from services.registry.schedule.tables import retention_periods, retention_schedule
-from services.registry.schema import Repository
+from services.registry.schema import AdvisoryLock, Repository
 
 Lock = Literal["share", "update"]
-SCHEDULE_LOCK = 7_401_000_001
-"""Key of the PostgreSQL advisory lock that stands for the whole schedule."""
 
 
 class ScheduleRepository(Repository):
@@ -32,7 +30,7 @@ class ScheduleRepository(Repository):
         if lock is not None and self.conn.dialect.name == "postgresql":
             take = sa.func.pg_advisory_xact_lock_shared if lock == "share" else \
                 sa.func.pg_advisory_xact_lock
-            await self.conn.execute(sa.select(take(SCHEDULE_LOCK)))
+            await self.conn.execute(sa.select(take(int(AdvisoryLock.SCHEDULE))))
         classes_query = sa.select(retention_schedule.c.category,
                                   retention_schedule.c.retention_class)
         periods_query = sa.select(retention_periods.c.retention_class, retention_periods.c.years)
