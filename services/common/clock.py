@@ -27,6 +27,12 @@ def day_end(day: date, zone: tzinfo) -> datetime:
     return day_start(day + timedelta(days=1), zone).astimezone(UTC) - timedelta(seconds=1)
 
 
+def day_end_after(moment: datetime, days: int, zone: tzinfo) -> datetime:
+    """The end (``day_end``) of the day ``days`` after the day of ``moment`` on the clocks
+    of ``zone``: lent at 17:00 on the 3rd for 7 days, due by the end of the 10th."""
+    return day_end(moment.astimezone(zone).date() + timedelta(days=days), zone)
+
+
 class Clock(ABC):
     def __init__(self, zone: tzinfo = COMPANY_ZONE) -> None:
         self.zone = zone

@@ -15,7 +15,7 @@ import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -27,6 +27,7 @@ from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.types import TypeDecorator
 
+from services.common.clock import COMPANY_ZONE
 from services.common.errors import Conflict, DependencyUnavailable, ValidationFailed
 
 if TYPE_CHECKING:
@@ -247,13 +248,16 @@ def _first_line(exc: BaseException) -> str:
 # --- migrations -------------------------------------------------------------------------
 
 
-def migration_config(url: str, service: str) -> Any:
+def migration_config(url: str, service: str, *, zone: tzinfo = COMPANY_ZONE) -> Any:
+    """Alembic's configuration for ``service``'s chain at ``url``; a step that counts in
+    the company's days reads ``zone`` (``ARCHIVE_TIME_ZONE``) from its ``attributes``."""
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(SERVICES_DIR / service / "migrations"))
     config.set_main_option("version_table", f"alembic_version_{service}")
     config.attributes["database_url"] = url
+    config.attributes["time_zone"] = zone
     return config
 
 
@@ -288,12 +292,12 @@ class Migration(msgspec.Struct, frozen=True):
                 f"({self.steps} step{plural})")
 
 
-async def migrate(url: str, service: str) -> Migration:
+async def migrate(url: str, service: str, *, zone: tzinfo = COMPANY_ZONE) -> Migration:
     """Bring ``service``'s tables to the newest revision (every head; feature chains may fork).
     ``Conflict`` if a newer release wrote the database (a revision this one does not know);
     ``DependencyUnavailable`` (``migration_failed``) if a step fails: each step is one
     transaction, so the failed one is undone and the database stays at the revision
-    before it."""
+    before it. ``zone`` is the company's (``migration_config``)."""
     from alembic import command
     from alembic.util.exc import CommandError
 
@@ -304,7 +308,7 @@ async def migrate(url: str, service: str) -> Migration:
         if before == set(script.get_heads()):
             return Migration(service=service, before=tuple(sorted(before)),
                              after=tuple(sorted(before)), steps=0)
-        config = migration_config(url, service)
+        config = migration_config(url, service, zone=zone)
         try:
             await asyncio.to_thread(command.upgrade, config, "heads")
         except OSError as exc:

@@ -15,11 +15,13 @@ import asyncio
 import importlib
 import logging
 from collections.abc import Mapping
+from datetime import tzinfo
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from services.common.clock import COMPANY_ZONE
 from services.common.config import Settings
 from services.common.db import (
     Migration,
@@ -38,7 +40,7 @@ from services.common.tasks import waited_at_start
 log = logging.getLogger("archive.migrations")
 
 async def prepare_database(engine: AsyncEngine, url: str, service: str, *, embedded: bool,
-                           wait: bool = False) -> None:
+                           wait: bool = False, zone: tzinfo = COMPANY_ZONE) -> None:
     """Migrate an embedded database, or require a configured one to be current.
 
     With ``wait`` (a server or worker starting), a database that cannot be reached (not up
@@ -46,11 +48,12 @@ async def prepare_database(engine: AsyncEngine, url: str, service: str, *, embed
     it: said once in the log, then tried
     again with ``Backoff`` until it answers; cancelling (Ctrl-C) ends the wait. One that
     refuses the connection (a wrong password, no such database) or is behind the code
-    (``migration_needed``) stops the start at once: waiting would not change it."""
+    (``migration_needed``) stops the start at once: waiting would not change it. ``zone``
+    is the company's (``ARCHIVE_TIME_ZONE``), for the steps that count in its days."""
 
     async def prepared() -> None:
         if embedded:
-            log.info("database migration, %s", (await migrate(url, service)).said)
+            log.info("database migration, %s", (await migrate(url, service, zone=zone)).said)
         else:
             await _require_current(engine, service)
         await check_durability(engine)
@@ -72,13 +75,14 @@ async def _require_current(engine: AsyncEngine, service: str) -> None:
         )
 
 
-def migrate_all(url_for: dict[str, str], *, app_role: str | None = None) -> list[Migration]:
+def migrate_all(url_for: dict[str, str], *, app_role: str | None = None,
+                zone: tzinfo = COMPANY_ZONE) -> list[Migration]:
     """``archive migrate``: every service's chain, in order, at ``url_for[service]`` (the
     tables' owner); then, on PostgreSQL, the grants to ``app_role`` if given. What each
     migration did, in that order."""
 
     async def run() -> list[Migration]:
-        done = [await migrate(url, service) for service, url in url_for.items()]
+        done = [await migrate(url, service, zone=zone) for service, url in url_for.items()]
         if app_role is None:
             return done
         by_url: dict[str, list[str]] = {}
@@ -103,7 +107,7 @@ def migrate_configured(settings: Settings) -> tuple[list[Migration], str | None]
         if app_role == make_url(settings.migration_database_url).username:
             app_role = None
     return migrate_all({name: settings.migration_url_for(name) for name in SERVICE_NAMES},
-                       app_role=app_role), app_role
+                       app_role=app_role, zone=settings.time_zone), app_role
 
 
 def app_role_limits(service: str) -> Mapping[str, tuple[str, ...]]:

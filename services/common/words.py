@@ -27,13 +27,16 @@ Traditional text is folded to Simplified (``services.common.text.fold``) before 
 cut, so 業主 in 物業主任 is told apart as 业主 in 物业主任 is. A line break between two
 characters (``LINE_WRAP``: a scanned letter's lines end anywhere, 请各位业 / 主) joins
 them, as the index's tokens do: 业主 wrapped so is a word, 物业主 / 任 is not. The
-dictionary is loaded once per process, when first needed (0.9 s, 61 MB), under a lock;
-cutting is thread-safe.
+dictionary is loaded once per process (0.9 s, 61 MB), under a lock; cutting is
+thread-safe. The parts that cut words (search, the staff pages) load it in the background
+from their start (``DictionaryAtStart``), so that nobody's first search or document page
+with Chinese words waits for it.
 Measured in ``bench/words.py`` (bench/README.md).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import threading
@@ -77,6 +80,28 @@ def segmenter() -> jieba.Tokenizer:
                     made.add_word(word, count)
                 _segmenter = made
     return _segmenter
+
+
+def dictionary_loaded() -> bool:
+    """Whether the process's segmenter has its dictionary (``segmenter`` was called)."""
+    return _segmenter is not None
+
+
+class DictionaryAtStart:
+    """The segmenter's dictionary loaded in a thread from a part's start (``start``), not
+    at the first search or page that cuts words, which then waited 0.9 s; ``stop`` waits
+    for the thread, which cannot be cancelled. Parts of one process load it once: the
+    second waits for the first's lock and finds it loaded."""
+
+    def __init__(self) -> None:
+        self._loading: asyncio.Task[jieba.Tokenizer] | None = None
+
+    async def start(self) -> None:
+        self._loading = asyncio.create_task(asyncio.to_thread(segmenter))
+
+    async def stop(self) -> None:
+        if self._loading is not None:
+            await self._loading
 
 
 def index_words(folded: str) -> str:

@@ -417,11 +417,20 @@ class IngestService:
         """What the staff pages show of a document at once: every page's text and
         confidence (the review page shows it), page ``number``'s boxes (None without a
         preview) and its doubtful lines (``doubtful_lines``), on one access decision asked
-        as part of a viewing (journaled once per viewing, ``AccessRequest.viewing``)."""
+        as part of a viewing (journaled once per viewing, ``AccessRequest.viewing``).
+        Without text, ``NotFound`` (``no_text``) says whether the original was ever
+        uploaded (``uploaded``; false for a record catalogued before its original was
+        scanned, which has nothing to download): the document page needs no other call."""
         record = (await self._decided(user_token, document_id, "read_text",
                                       viewing=True)).record
-        text_version = await self.derived.current_version(record.sha256)  # before, as in text
-        pages, shown = await self.derived.outlines_and_page(record.sha256, number)
+        try:
+            text_version = await self.derived.current_version(record.sha256)  # as in text
+            pages, shown = await self.derived.outlines_and_page(record.sha256, number)
+        except NotFound as exc:
+            if exc.code != "no_text":
+                raise
+            raise NotFound(exc.detail, code=exc.code,
+                           extra={"uploaded": await self._ever_uploaded(record)}) from exc
         boxes = None
         doubtful = [] if shown is None else [
             line.text for line in doubtful_lines(
@@ -452,12 +461,17 @@ class IngestService:
                                 ) -> OriginalUploaded:
         """Whether the original of a document the token's user may know of was ever
         uploaded (``NotFound``, ``unknown_document``, for one they may not). Nothing is
-        read, so nothing is audited: the document page asks before offering 下载原件."""
+        read, so nothing is audited (API users ask it; the document page learns it from
+        ``reading``)."""
         if document_id not in await self.registry.visible(user_token, [document_id]):
             raise NotFound(f"no document {document_id}", code="unknown_document")
         record = await self.catalogue.get_document(document_id)
         return OriginalUploaded(document_id=document_id,
-                                uploaded=await self.queue.by_sha256(record.sha256) is not None)
+                                uploaded=await self._ever_uploaded(record))
+
+    async def _ever_uploaded(self, record: DocumentRecord) -> bool:
+        """Whether ingest holds a job for the record's bytes, in any state."""
+        return await self.queue.by_sha256(record.sha256) is not None
 
     async def original(self, principal: Principal, user_token: str, document_id: str
                        ) -> OriginalDownload:

@@ -215,7 +215,7 @@ def build(ctx: Context) -> ServicePart:
 
     async def start() -> None:
         await prepare_database(engine, url, "registry", embedded=ctx.settings.embedded,
-                               wait=True)
+                               wait=True, zone=ctx.settings.time_zone)
         await registry.start()
 
     router = Router(
@@ -241,7 +241,8 @@ async def on_local_accounts(settings: Settings,
     url = settings.database_url_for("registry")
     engine = create_engine(url, pool_size=1)
     try:
-        await prepare_database(engine, url, "registry", embedded=settings.embedded)
+        await prepare_database(engine, url, "registry", embedded=settings.embedded,
+                               zone=settings.time_zone)
         registry = RegistryServices.from_settings(settings, engine, SystemClock(settings.time_zone))
         return await act(registry.accounts)
     finally:

@@ -11,7 +11,6 @@ a start does not wait for it (0.6 s on an idle machine, 2.4 s on a busy one).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from functools import partial
 
@@ -25,7 +24,7 @@ from services.common.db import create_engine, database_check
 from services.common.migrations import prepare_database
 from services.common.tasks import waited_at_start
 from services.common.web import ServicePart, provided
-from services.common.words import segmenter
+from services.common.words import DictionaryAtStart
 from services.search.access import RegistryAccess
 from services.search.api import ReindexController, SearchController
 from services.search.consumer import FeedConsumer
@@ -73,10 +72,10 @@ def build(ctx: Context) -> ServicePart:
     consumer = FeedConsumer(registry, texts, index, cursors)
     reindexer = Reindexer(index, registry, texts, clock=ctx.clock)
     search = SearchService(index, RegistryAccess(registry))
-    words_loaded: list[asyncio.Task[object]] = []
+    dictionary = DictionaryAtStart()
 
     async def start() -> None:
-        words_loaded.append(asyncio.create_task(asyncio.to_thread(segmenter)))
+        await dictionary.start()
         await prepare_database(engine, url, "search", embedded=ctx.settings.embedded,
                                wait=True)
         await ensured_index(index)
@@ -88,7 +87,7 @@ def build(ctx: Context) -> ServicePart:
             reindexer.start()
 
     async def stop() -> None:
-        await asyncio.gather(*words_loaded)
+        await dictionary.stop()
         await reindexer.stop()
         await consumer.stop()
         await index.close()

@@ -320,22 +320,23 @@ async def _document_view(page: Page, ingest: IngestClient, registry: RegistryRea
     async def disposal() -> DisposalStanding | None:
         return await registry.disposal(token, record.document_id) if reads_retention else None
 
-    async def first_reading() -> DocumentReading | None:
-        if permissions.read_text.allowed and record.pages > 0:
-            return await none_if(ingest.reading(token, record.document_id, asked), NotFound)
-        return None
-
-    async def uploaded() -> bool:
-        # A record catalogued before its original was scanned has nothing to download:
-        # the page says so rather than offer 下载原件 and answer "missing" (asked only of
-        # a reader who may download; the others are told why they may not).
-        if permissions.download.allowed:
-            return await ingest.original_uploaded(token, record.document_id)
-        return True
+    async def first_reading() -> tuple[DocumentReading | None, bool]:
+        """The reading, and whether the original was ever uploaded. A record catalogued
+        before its original was scanned has nothing to download: the page says so rather
+        than offer 下载原件 and answer "missing". Ingest's "no text" says which it is, so
+        one who may download (and so read) is asked for the reading even without pages;
+        the others are told why they may not download."""
+        if not (permissions.read_text.allowed
+                and (record.pages > 0 or permissions.download.allowed)):
+            return None, True
+        try:
+            return await ingest.reading(token, record.document_id, asked), True
+        except NotFound as exc:
+            return None, exc.extra.get("uploaded") is not False
 
     # Asked of the registry and of ingest at once: none waits for another.
-    holds, standing, reading, held = await asyncio.gather(
-        active_holds(), disposal(), first_reading(), uploaded())
+    holds, standing, (reading, held) = await asyncio.gather(
+        active_holds(), disposal(), first_reading())
     number = chosen_page(reading, q, page_number)
     boxes = reading.boxes if reading is not None else None
     if number is not None and number != asked:

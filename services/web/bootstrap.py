@@ -19,6 +19,7 @@ from services.common.clients.search import SearchClient
 from services.common.context import Context
 from services.common.errors import Unauthorized
 from services.common.web import PAGES_PREFIX, ServicePart, provided
+from services.common.words import DictionaryAtStart
 from services.web.accounts_api import UserAdminPages
 from services.web.api import ReadingPages, SignInPages, home
 from services.web.assets import KEPT, STATIC
@@ -88,7 +89,10 @@ def build(ctx: Context) -> ServicePart:
         },
     )
 
+    dictionary = DictionaryAtStart()
+
     async def close() -> None:
+        await dictionary.stop()
         for client in clients.values():
             await client.close()
 
@@ -96,7 +100,8 @@ def build(ctx: Context) -> ServicePart:
         # The pages are for people: none of their routes is in the API's schema.
         name="web", router=Router(path="/", route_handlers=[home, pages_router],
                                   include_in_schema=False),
-        on_shutdown=[close], own_auth=[f"^{PAGES_PREFIX}(/|$)", "^/$"],
+        on_startup=[dictionary.start], on_shutdown=[close],
+        own_auth=[f"^{PAGES_PREFIX}(/|$)", "^/$"],
         # The pages hold nothing: they are ready when the services they call are. A
         # service of the same process has its own checks in the same /ready already.
         readiness={f"web.{name}": client.ready for name, client in clients.items()

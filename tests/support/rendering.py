@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
+import pikepdf
 import pillow_heif
 from fpdf import FPDF
 from PIL import ExifTags, Image, ImageChops, ImageDraw, ImageFilter, ImageFont, ImageOps
@@ -351,6 +352,38 @@ def write_digital_pdf(
             top_in, _ = line_band_in(index)
             pdf.text(MARGIN_IN * 72, top_in * 72 + POINT_SIZE, line)
     pdf.output(str(path))
+    return path
+
+
+def write_turned_digital_pdf(path: Path, lines: Sequence[str], *, turn: int) -> Path:
+    """A one-page PDF with a real text layer of ``lines``, stored turned ``turn``° (its
+    ``/Rotate``) and drawn turned back, so that it shows upright as ``write_digital_pdf``'s
+    page does: as scanners and office software store a landscape page. Each character is
+    placed on its own, as Chinese office software and OCR text layers place them."""
+    width, height = PAGE_WIDTH_IN * 72, page_height_in(len(lines)) * 72
+    pdf = FPDF(unit="pt", format=(width, height))
+    pdf.add_font("noto", fname=str(NOTO_SANS_CJK), collection_font_number=_FACE["simplified"])
+    pdf.set_font("noto", size=POINT_SIZE)
+    pdf.add_page()
+    for index, line in enumerate(lines):
+        top_in, _ = line_band_in(index)
+        for at, character in enumerate(line):
+            pdf.text(MARGIN_IN * 72 + pdf.get_string_width(line[:at]),
+                     top_in * 72 + POINT_SIZE, character)
+    pdf.output(str(path))
+    with pikepdf.open(path, allow_overwriting_input=True) as document:
+        page = document.pages[0]
+        # The upright page onto the page space the turn shows upright.
+        drawn_upright = {90: (0, 1, -1, 0, height, 0), 180: (-1, 0, 0, -1, width, height),
+                         270: (0, -1, 1, 0, 0, width)}[turn]
+        matrix = " ".join(f"{value:.2f}" for value in drawn_upright)
+        page.contents_add(pikepdf.Stream(document, f"q {matrix} cm\n".encode()),
+                          prepend=True)
+        page.contents_add(pikepdf.Stream(document, b"\nQ"))
+        if turn != 180:
+            page.MediaBox = pikepdf.Array([0, 0, height, width])
+        page.Rotate = turn
+        document.save(path)
     return path
 
 

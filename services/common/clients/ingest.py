@@ -21,7 +21,6 @@ from services.common.contracts.ingest import (
     FixityRun,
     JobView,
     OriginalState,
-    OriginalUploaded,
     PageBoxes,
     PageCorrected,
     PageCorrection,
@@ -138,13 +137,6 @@ class IngestClient(ServiceClient):
         return await self.call(
             "GET", f"/ingest/documents/{segment(document_id)}/reading",
             DocumentReading, token=token, params={"page": page})
-
-    async def original_uploaded(self, token: str, document_id: str) -> bool:
-        """Whether the document's original was ever uploaded (``OriginalUploaded``)."""
-        answer = await self.call(
-            "GET", f"/ingest/documents/{segment(document_id)}/original/uploaded",
-            OriginalUploaded, token=token)
-        return answer.uploaded
 
     async def original(self, token: str, document_id: str) -> httpx.Response:
         """The original, as a response whose body is not read yet (originals run to

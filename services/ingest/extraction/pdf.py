@@ -86,7 +86,7 @@ class PdfPages:
     def page(self, number: int) -> TextLayer | PageImage:
         """Page ``number``'s text layer, or its image for OCR, as ``pages`` has it."""
         with _reading(page=number):
-            page = _flattened(self._pdf, number)
+            page = _turned_upright(self._pdf, number, _flattened(self._pdf, number))
             try:
                 return self._content(page, number)
             finally:
@@ -144,6 +144,30 @@ def _flattened(pdf: Any, number: int) -> Any:
     if flattened != pdfium_c.FLATTEN_SUCCESS:
         return page  # nothing drawn (links, notes without appearance): read as it is
     page.close()  # PDFium's page is stale once flattened: load it again
+    return pdf[number - 1]
+
+
+def _turned_upright(pdf: Any, number: int, page: Any) -> Any:
+    """Page ``number`` of ``pdf`` (``page``) with its ``/Rotate`` turn drawn into its
+    content, as a reader sees it, and no turn left: a page stored turned (scanners and
+    office software write an upright landscape page as a portrait one turned a quarter)
+    then has its text read as a page drawn upright is. PDFium reads a turned page's text
+    in the page's own frame, so that characters placed one by one on a page turned 270°
+    came one a line. The document is changed in memory only; the original is never
+    written."""
+    turn = page.get_rotation()
+    if turn == 0:
+        return page
+    left, bottom, right, top = _visible_box(page)
+    # Page space → the upright page's, its origin at the bottom left corner a reader sees.
+    a, b, c, d, e, f = {90: (0, -1, 1, 0, -bottom, right), 180: (-1, 0, 0, -1, right, top),
+                        270: (0, 1, -1, 0, top, -left)}[turn]
+    width, height = page.get_size()
+    pdfium_c.FPDFPage_TransFormWithClip(page, pdfium_c.FS_MATRIX(a, b, c, d, e, f), None)
+    page.set_rotation(0)
+    page.set_mediabox(0, 0, width, height)
+    page.set_cropbox(0, 0, width, height)
+    page.close()  # PDFium's page is stale once changed: load it again
     return pdf[number - 1]
 
 

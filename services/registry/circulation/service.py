@@ -5,8 +5,9 @@ Issue and return are the archivist's, never on their own loan; issuing it is the
 when cleared for every document of it (``common.clearance``). Issuing a paper loan
 takes its files (``active_paper_loans``), so the same file cannot go out twice even when
 two archivists hand it over at the same moment (B7, 409 ``already_on_loan``). ``due_at``
-is ``loan_days`` after issue; a renewal moves it on and restarts the escalation clock
-(B4). A return that is not intact opens an incident that stays on the register (B5).
+is the end of the company's day ``loan_days`` after issue; a renewal moves it on and
+restarts the escalation clock, which is counted to a day's end too (B4). A return that is
+not intact opens an incident that stays on the register (B5).
 Each move is one transaction with its audit entries and feed event (``lending.steps``).
 
 A loan that falls due and is not returned reminds its borrower (超期提醒, B4); one out
@@ -75,7 +76,8 @@ class CirculationService:
             due = self.periods.due(now, self.clock.zone)
             await tx.loans.move(loan_id, "approved", status="out",
                                 issued_by=principal.username, issued_at=now, due_at=due,
-                                escalation_due_at=self.periods.escalation_due(now, due))
+                                escalation_due_at=self.periods.escalation_due(
+                                    now, due, self.clock.zone))
             if loan.kind == "paper":
                 await tx.loans.take_paper_files(loan_id, document_ids)
             await record_step(tx, loan, "issued", username=principal.username,
@@ -128,8 +130,8 @@ class CirculationService:
                                            now=now, zone=self.clock.zone)
                 due = self.periods.renewed(loan.due_at, self.clock.zone)
                 await tx.loans.move(loan_id, "out", due_at=due, renewals=loan.renewals + 1,
-                                    renewed_at=now,
-                                    escalation_due_at=self.periods.escalation_due(now, due))
+                                    renewed_at=now, escalation_due_at=self.periods
+                                    .escalation_due(now, due, self.clock.zone))
                 await record_step(tx, loan, "renewed", username=principal.username,
                                   status="out", at=now,
                                   detail={"due_at": due.isoformat(),

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from services.common.approvals import DESK, REGISTER_READERS
 from services.common.auth import Principal
-from services.common.clock import day_end
+from services.common.clock import day_end_after
 from services.common.config import Settings
 from services.common.contracts.lending import Incident, LoanStatus
 from services.common.errors import ArchiveError, Conflict, Forbidden, NotFound
@@ -123,13 +123,11 @@ class LoanPeriods:
         """B4: a loan is due back by the end of its last day on the company's clocks
         (``zone``): lent on a Monday at 15:00 for 7 days, by the end of the next Monday,
         the day the pages show, not at 15:00 that day."""
-        return day_end(issued_at.astimezone(zone).date() + timedelta(days=self.loan_days),
-                       zone)
+        return day_end_after(issued_at, self.loan_days, zone)
 
     def renewed(self, due_at: datetime, zone: tzinfo) -> datetime:
         """B4: a renewal moves the day it is due by ``renewal_days``, to that day's end."""
-        return day_end(due_at.astimezone(zone).date() + timedelta(days=self.renewal_days),
-                       zone)
+        return day_end_after(due_at, self.renewal_days, zone)
 
     def check_renewal(self, *, renewals: int, due_at: datetime, now: datetime, zone: tzinfo
                       ) -> None:
@@ -139,10 +137,13 @@ class LoanPeriods:
         if refusal is not None:
             raise refusal
 
-    def escalation_due(self, held_since: datetime, due_at: datetime) -> datetime:
-        """B4: out more than ``escalation_days`` since issue or the last renewal, and never
-        before the loan is due (two renewals on the first day make it due after 21 days)."""
-        return max(held_since + timedelta(days=self.escalation_days), due_at)
+    def escalation_due(self, held_since: datetime, due_at: datetime, zone: tzinfo
+                       ) -> datetime:
+        """B4: out more than ``escalation_days`` since issue or the last renewal, counted
+        as the due date is, to that day's end on the company's clocks (``zone``): lent on
+        the 3rd, escalated once the 18th is over; and never before the loan is due (two
+        renewals on the first day make it due after 21 days)."""
+        return max(day_end_after(held_since, self.escalation_days, zone), due_at)
 
 
 REGISTRARS = ("archivist",)

@@ -10,7 +10,8 @@ number of times, in any number of processes, and escalate each loan once.
 ``resolution`` (``registry_0010``) are null while it is open. A loan's ``withdrawn``
 (``registry_0011``) tells a request closed before anything was lent from one refused.
 A notification is about a loan or, since ``registry_0014``, a correction (``correction_id``:
-its proposer told of the decision).
+its proposer told of the decision). ``registry_0025`` moved the loans out then to the end of
+their due day (B4).
 """
 
 from __future__ import annotations

@@ -10,8 +10,9 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -31,6 +32,8 @@ from services.common.db import (
     ping,
 )
 from services.common.parts import SERVICE_NAMES
+from services.registry.lending.rules import LoanPeriods
+from services.registry.lending.tables import loans
 from services.registry.schema import metadata
 from tests.fixtures.postgres import DATABASES_WITH_CONTAINER
 
@@ -166,6 +169,36 @@ async def test_an_inventory_kept_before_levels_were_kept_is_held_at_secret(
         assert inventory.clearance == "secret"
         assert _json(inventory.unplaced_held) == {"secret": 2}
         assert _json(held) == {"secret": {"documents": 3, "households": ["A-1201", "K-0909"]}}
+
+
+async def test_a_loan_out_before_loans_were_due_at_a_days_end_is_due_at_that_days_end(
+        database_url: str) -> None:
+    """registry_0025: a loan out keeps the day it was due, now to that day's end on the
+    company's clocks (the time zone ``migrate`` is given), and its escalation too, as this
+    release counts them (B4); a loan no longer out keeps its history."""
+    london = ZoneInfo("Europe/London")
+    issued = datetime(2024, 6, 3, 16, 0, tzinfo=UTC)  # 17:00 in London
+    async with _seeded_at(database_url, "registry",
+                          "registry_0024_user_names") as (engine, tables):
+        async with engine.begin() as conn:
+            await conn.execute(tables.tables["loans"].update().values(
+                issued_at=issued, due_at=issued + timedelta(days=7),
+                escalation_due_at=issued + timedelta(days=15)))
+            seeded = (await conn.execute(sa.select(loans))).mappings().one()
+            await conn.execute(sa.insert(loans).values(
+                {**seeded, "loan_id": "loan_out", "status": "out"}))
+        await migrate(database_url, "registry", zone=london)
+        async with engine.connect() as conn:
+            moments = {row.status: (row.due_at, row.escalation_due_at) for row in
+                       await conn.execute(sa.select(loans.c.status, loans.c.due_at,
+                                                    loans.c.escalation_due_at))}
+    periods = LoanPeriods()
+    due = periods.due(issued, london)
+    assert moments == {
+        "out": (due, periods.escalation_due(issued, due, london)),
+        seeded["status"]: (issued + timedelta(days=7), issued + timedelta(days=15))}
+    assert moments["out"] == (datetime(2024, 6, 10, 23, 59, 59, tzinfo=london),
+                              datetime(2024, 6, 18, 23, 59, 59, tzinfo=london))
 
 
 @asynccontextmanager

@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.e2e.ingest.support import metadata, upload, wait_for_job
 from tests.fixtures.app import ArchiveServer, Person, module_archive_server
@@ -138,3 +139,30 @@ def test_a_record_whose_original_was_never_uploaded_offers_no_download_and_says_
     assert [(answer.status_code, answer.json().get("uploaded", answer.json().get("code")))
             for answer in asked.values()] == [(200, False), (200, True),
                                               (404, "unknown_document")]
+
+
+def test_the_document_page_learns_an_original_was_never_uploaded_from_its_reading(
+        server: ArchiveServer, people: dict[str, httpx.Client]) -> None:
+    catalogued = _file(people["wang"], "只有目录记录的报修单")
+    reading = people["li"].get(f"/ingest/documents/{catalogued}/reading")
+    assert (reading.status_code, reading.json()["code"], reading.json()["uploaded"]) == (
+        404, "no_text", False)
+    admin = server.add_user("ops", "admin")
+    asked_before = _requests_for(server, admin, "/original/uploaded")
+    with closing(signed_in(server.url, "li")) as li:
+        page = li.get(f"/ui/documents/{catalogued}").text
+    assert "没有可下载的原件：目录中有这份文件的记录，但它的原件" in page
+    # One call fewer for each view: the reading the page asks for says it.
+    assert _requests_for(server, admin, "/original/uploaded") == asked_before
+
+
+def _requests_for(server: ArchiveServer, admin_token: str, route_end: str) -> float:
+    """How many requests the archive has answered on routes ending with ``route_end``
+    (its metrics)."""
+    with server.client(admin_token) as admin:
+        scraped = admin.get("/metrics")
+    assert scraped.status_code == 200, scraped.text
+    return sum(sample.value for family in text_string_to_metric_families(scraped.text)
+               for sample in family.samples
+               if sample.name == "archive_http_request_duration_seconds_count"
+               and sample.labels.get("route", "").endswith(route_end))

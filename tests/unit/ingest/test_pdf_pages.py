@@ -26,6 +26,7 @@ from tests.support.rendering import (
     write_redacted_scan_pdf,
     write_scanned_pdf,
     write_stamped_scan_pdf,
+    write_turned_digital_pdf,
 )
 from tests.unit.ingest.engines import RecordingEngine
 
@@ -53,6 +54,18 @@ def test_every_page_of_a_digital_pdf_is_yielded_in_order(tmp_path: Path) -> None
     pages = [SIMPLIFIED_LINES[:4], SIMPLIFIED_LINES[4:]]
     path = write_digital_pdf(tmp_path / "digital.pdf", pages)
     assert [page.text for page in _extract(path)] == ["\n".join(lines) for lines in pages]
+
+
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_a_page_stored_turned_and_shown_upright_reads_in_its_lines_order(
+        tmp_path: Path, turn: int) -> None:
+    lines = SIMPLIFIED_LINES[:6]
+    [upright] = _extract(write_digital_pdf(tmp_path / "upright.pdf", [lines]))
+    [page] = _extract(write_turned_digital_pdf(tmp_path / "turned.pdf", lines, turn=turn))
+    assert (page.text, page.method) == ("\n".join(lines), "text_layer")
+    # Each character's box where the upright page shows it (search marks it there).
+    assert [(word.text, word.left, word.top) for word in page.words] == [
+        (word.text, word.left, word.top) for word in upright.words]
 
 
 def test_page_text_serialises_to_json_and_back(tmp_path: Path) -> None:

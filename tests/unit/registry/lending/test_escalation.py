@@ -93,6 +93,16 @@ async def test_a_loan_within_fifteen_days_is_not_escalated(lending: Lending) -> 
     assert await lending.services.circulation.escalate_due() == []
 
 
+async def test_a_loan_is_escalated_once_its_fifteenth_day_is_over(lending: Lending) -> None:
+    # B4, counted as the due date is: lent at 17:00 on 3 June, escalated after 18 June,
+    # not at 17:00 that day.
+    loan = await lending.out("li", [await lending.file()])
+    lending.clock.set(end_of_day(15))
+    assert await lending.services.circulation.escalate_due() == []
+    lending.clock.advance(timedelta(seconds=1))
+    assert await lending.services.circulation.escalate_due() == [loan.loan_id]
+
+
 async def test_a_renewal_restarts_the_escalation_clock(lending: Lending) -> None:
     loan = await lending.out("li", [await lending.file()])
     lending.clock.advance(timedelta(days=6))

@@ -149,11 +149,14 @@ def test_a_loan_is_due_by_the_end_of_its_seventh_day_and_escalated_after_fifteen
     issued = datetime(2024, 6, 3, 23, 30, tzinfo=shanghai)  # 15:30 UTC: 3 June at the desk
     periods = LoanPeriods()
     due = periods.due(issued, shanghai)
-    assert (due, periods.renewed(due, shanghai), periods.escalation_due(issued, due)) == (
+    assert (due, periods.renewed(due, shanghai),
+            periods.escalation_due(issued, due, shanghai)) == (
         datetime(2024, 6, 10, 23, 59, 59, tzinfo=shanghai),
-        datetime(2024, 6, 17, 23, 59, 59, tzinfo=shanghai), issued + timedelta(days=15))
+        datetime(2024, 6, 17, 23, 59, 59, tzinfo=shanghai),
+        datetime(2024, 6, 18, 23, 59, 59, tzinfo=shanghai))
     # Renewed twice on the first day: due after 21 days, and not escalated before then.
-    assert periods.escalation_due(issued, due + timedelta(days=14)) == due + timedelta(days=14)
+    assert periods.escalation_due(issued, due + timedelta(days=14), shanghai) == (
+        due + timedelta(days=14))
     # Where the clocks change (London's last Sunday of March), the day's end is still 23:59:59.
     london = ZoneInfo("Europe/London")
     assert periods.due(datetime(2024, 3, 25, 12, tzinfo=london), london) == datetime(
