@@ -500,11 +500,15 @@ class IngestService:
                     principal.username, refusal.explained)
         kind: OriginalDamage = ("original_missing" if refusal.code == "original_missing"
                                    else "original_altered")
+        altered = refusal if isinstance(refusal, OriginalAltered) else None
         await self.catalogue.record_fixity(FixityResult(
             run_id=str(uuid.uuid4()), trigger="download", started_by=principal.username,
             documents_checked=1, bytes_hashed=hashed, findings=[FixityFinding(
                 kind=kind, detail=refusal.detail, document_id=record.document_id,
-                archive_no=record.archive_no)]))
+                archive_no=record.archive_no,
+                recorded_bytes=record.size_bytes if altered else None,
+                stored_bytes=altered.stored_bytes if altered else None,
+                stored_sha256=altered.stored_sha256 if altered else None)]))
         await self.catalogue.record_download(DownloadOutcome(
             document_id=record.document_id, username=principal.username, refused=kind,
             reason=refusal.detail))
