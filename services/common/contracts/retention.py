@@ -192,6 +192,12 @@ arrived, or its due date moved on (a move-out), while the register was executing
 WithheldReason = Literal["on_hold", "on_loan", "not_due"]
 
 
+REGISTER_SECURITY_NAMES: dict[SecurityLevel, str] = {
+    "ordinary": "普通", "confidential": "机密（粉碎）", "secret": "绝密（粉碎）"}
+"""An item's security level as the destruction register gives it, printed and on the
+pages (R6: confidential material is shredded, and the witnesses check it is)."""
+
+
 class Witness(Struct):
     """A witness's signature (R6): who, when, and the digest of the items they signed."""
 

@@ -91,6 +91,26 @@ def test_the_register_page_marks_a_held_item_and_offers_compliance_its_withdrawa
     assert not destruction_page(compliance, executing).cancellable
 
 
+def test_the_register_says_which_items_are_shredded_by_their_security_level() -> None:
+    """R6: confidential material is shredded; the witnesses check the items as listed."""
+    item = RegisterItem(
+        position=1, document_id="doc-1", archive_no="1990-payment-A-0302-0001", title="押金收据",
+        category="payment", household="A-0302", filed_at=date(1990, 1, 15),
+        retention_class="long", disposal_due=date(2020, 1, 15), pages=1,
+        security="confidential", state="pending", label="待销毁")
+    ordinary = msgspec.structs.replace(item, position=2, document_id="doc-2",
+                                       security="ordinary")
+    register = msgspec.structs.replace(REGISTER, items=[item, ordinary])
+    witness = _person("archivist")
+    shown = {language: shared_pages().html(language, "destruction.html", page_layout(
+        witness, "/ui/destructions/d1", "token") | {
+        "view": destruction_page(witness, register), "category_names": CATEGORY_BY_CODE,
+        "done": "", "refused": "", "at": ""}) for language in ("zh", "en")}
+    assert re.search(r'data-label="密级">机密（粉碎）</td>', shown["zh"])
+    assert re.search(r'data-label="密级">普通</td>', shown["zh"])
+    assert "Confidential (shred)" in shown["en"]
+
+
 def test_an_execution_finished_by_the_time_the_page_shows_says_it_is_done() -> None:
     """A small register is carried out before the redirect lands: its page says it was
     done, not that it has begun, when every item already reads 已销毁."""
