@@ -173,6 +173,9 @@ class SweepSummary(Struct):
     created_at: datetime
     items: int
     destroy_after: date | None = None
+    waiting: int = 0
+    """Items approved for destruction and not destroyed yet (held, lent, on a register or
+    to be put on one): the work an approved sweep still asks for."""
 
 
 DestructionStatus = Literal[

@@ -11,28 +11,34 @@ import pytest
 
 from services.common.auth import Principal
 from services.common.contracts.retention import (
+    DESTRUCTION_STATUS_NAMES,
     Appraisal,
     Destruction,
     RegisterItem,
+    RetentionSchedule,
+    RetentionYears,
     Sweep,
     SweepItem,
+    SweepSummary,
     Tombstone,
 )
 from services.common.paging import LIST_PAGE
 from services.common.retention import WITNESS_ROLES
 from services.web.links import sweep_url
-from services.web.names import CATEGORY_BY_CODE
+from services.web.names import CATEGORY_BY_CODE, CLASS_BY_CODE
 from services.web.navigation import layout as page_layout
 from services.web.retention_api import HoldForm
 from services.web.retention_page import (
     DECISION_NAMES,
     FOLDED_CHOICES,
     MISSING_NAMES,
+    SWEEP_STATUS_NAMES,
     abilities,
     destroyed_lines,
     destruction_page,
     may_read,
     may_read_register,
+    schedule_lines,
     sweep_page,
     unknown_archive_nos,
 )
@@ -490,3 +496,28 @@ def test_a_register_of_many_documents_is_offered_folded_all_ticked() -> None:
     assert form.index("</details>") < form.index("编制销毁清册</button>")
     few = _sweep_html(_approved_sweep(_item("0001")))
     assert "<details><summary>共" not in few[few.index('action="/ui/sweeps/s1/destruction"'):]
+
+
+def test_the_list_of_sweeps_says_how_many_items_an_approved_one_has_still_to_destroy() -> None:
+    """An approved sweep's work left (items held, lent or not yet destroyed) is said and
+    linked to the sweep's register form; one with nothing left reads 已批准 alone."""
+    schedule = RetentionSchedule(classes={"repair": "short"},
+                                 years=RetentionYears(long=30, short=10), updated_at=None,
+                                 updated_by=None)
+    started = datetime(2030, 1, 10, 1, tzinfo=UTC)
+    sweeps = [SweepSummary(sweep_id=sweep_id, status="approved", as_of=date(2030, 1, 10),
+                           created_by="qian", created_at=started, items=11, waiting=waiting,
+                           destroy_after=date(2030, 7, 13))
+              for sweep_id, waiting in (("s1", 3), ("s0", 0))]
+    compliance = _person("compliance")
+    shown = {language: shared_pages().html(language, "retention.html", page_layout(
+        compliance, "/ui/retention", "token") | {
+        "schedule": schedule, "lines": schedule_lines(schedule), "classes": CLASS_BY_CODE,
+        "sweeps": sweeps, "category_names": CATEGORY_BY_CODE,
+        "sweep_status_names": SWEEP_STATUS_NAMES,
+        "destruction_status_names": DESTRUCTION_STATUS_NAMES, "destructions": [],
+        "dry_run": None, "can": abilities(compliance), "refused": "", "done": "",
+        "at": ""}) for language in ("zh", "en")}
+    assert '已批准 · <a href="/ui/sweeps/s1#destroy">3 件待销毁</a>' in shown["zh"]
+    assert shown["zh"].count("件待销毁") == 1
+    assert "3 to destroy" in shown["en"]
