@@ -77,7 +77,7 @@ DETAIL_NAMES = {
     "keep_until": "保存至", "keep_class": "改定的保管期限", "destroy": "予以销毁的条目",
     "kept": "继续保存的条目", "destroy_after": "最早销毁日期", "disposal_due": "到期日",
     "new_disposal_due": "新的到期日", "retention_class": "保管期限", "state": "状态",
-    "hold_id": "冻结编号", "destruction_id": "销毁清册编号", "witnesses": "监销人",
+    "hold_id": "保全编号", "destruction_id": "销毁清册编号", "witnesses": "监销人",
     "destroyed": "已销毁的条目", "withheld": "暂缓的条目", "transfer_id": "移出编号",
     "recipient": "接收单位",
     # handovers and inventories

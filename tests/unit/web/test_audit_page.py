@@ -238,6 +238,23 @@ def test_a_fixity_finding_says_what_it_found_and_what_to_do_in_the_page_s_langua
         assert coded not in _details(chinese), coded
 
 
+def test_a_hold_s_entries_name_it_as_the_holds_page_does() -> None:
+    """法律保全 is placed and released (设置保全, 解除保全 on its page), not frozen (冻结)."""
+    filters, _ = asked()
+    view = audit_view(filters, [
+        entry(2, "hold_released", detail={"hold_id": "h1", "note": "诉讼已结案"}),
+        entry(1, "hold_placed", detail={"hold_id": "h1", "reason": "业主诉讼中"})])
+
+    chinese, english = in_both_languages(QIAN, "/ui/audit", "audit.html", view=view,
+                                         problem="")
+
+    assert "设置法律保全" in chinese
+    assert "解除法律保全" in chinese
+    assert "保全编号：h1" in chinese
+    assert "冻结" not in chinese
+    assert "Legal hold placed" in english
+
+
 def _details(html: str) -> str:
     return " ".join(re.findall(r'class="detail">(.*?)</td>', html, re.S))
 
