@@ -158,13 +158,14 @@ def test_what_an_item_still_needs_names_roles_in_chinese_only() -> None:
 
 
 def _holds_html(language: str, refused: str, destroyed: object = None,
-                unknown: object = None, people: dict[str, str] | None = None) -> str:
+                unknown: object = None, people: dict[str, str] | None = None,
+                done: str = "") -> str:
     compliance = _person("compliance")
     return shared_pages().html(language, "holds.html", page_layout(  # type: ignore[arg-type]
         compliance, "/ui/holds", "token") | {
         "lines": [], "can": abilities(compliance), "categories": CATEGORY_BY_CODE,
         "form": HoldForm(reason="诉讼", documents="1992-decoration-A-1201-0001"),
-        "refused": refused, "done": "", "destroyed": destroyed_lines(destroyed),
+        "refused": refused, "done": done, "destroyed": destroyed_lines(destroyed),
         "unknown": unknown_archive_nos(unknown), "people": people or {}})
 
 
@@ -521,3 +522,11 @@ def test_the_list_of_sweeps_says_how_many_items_an_approved_one_has_still_to_des
     assert '已批准 · <a href="/ui/sweeps/s1#destroy">3 件待销毁</a>' in shown["zh"]
     assert shown["zh"].count("件待销毁") == 1
     assert "3 to destroy" in shown["en"]
+
+
+def test_a_released_hold_says_its_approved_documents_may_go_on_a_register_now() -> None:
+    """A document approved for destruction while held waits on its sweep (R5, R7): once
+    released it goes on a register from that sweep's page now, not at a later sweep."""
+    chinese, english = (_holds_html(language, "", done="released") for language in ("zh", "en"))
+    assert "现在就可以在所属清理清单的页面（保管与销毁）编入销毁清册" in chinese
+    assert "may now go on a destruction register from their sweep's page" in english
