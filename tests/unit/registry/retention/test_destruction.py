@@ -428,12 +428,7 @@ async def test_the_sweep_names_the_register_that_lists_an_item_until_it_is_execu
     """The sweep's page offers a register only the items no open register lists."""
     listed, free = await retention.file(household="A-1201"), await retention.file(
         household="A-1202")
-    sweep = await retention.approved([listed, free])
-    assert sweep.sweep_id is not None
-    assert sweep.destroy_after is not None
-    retention.clock.set(datetime.combine(sweep.destroy_after, START.timetz()))
-    register = await retention.services.destructions.create(person("qian"), DestructionRequest(
-        sweep_id=sweep.sweep_id, documents=[listed.document_id]))
+    register = await retention.register([listed, free], listing=[listed])
     sweep = await retention.services.sweeps.get(person("qian"), register.sweep_id)
     assert {i.document_id: i.destruction_id for i in sweep.items} == {
         listed.document_id: register.destruction_id, free.document_id: None}
@@ -537,12 +532,7 @@ async def test_the_list_of_sweeps_counts_what_an_approved_one_still_has_to_destr
     the list says how many still wait (held, lent or not yet on a register executed), so
     a compliance officer sees which sweep asks for work."""
     destroyed, held = await retention.file(), await retention.file()
-    sweep = await retention.approved([destroyed, held])
-    assert sweep.sweep_id is not None
-    assert sweep.destroy_after is not None
-    retention.clock.set(datetime.combine(sweep.destroy_after, START.timetz()))
-    register = await retention.services.destructions.create(person("qian"), DestructionRequest(
-        sweep_id=sweep.sweep_id, documents=[destroyed.document_id]))
+    register = await retention.register([destroyed, held], listing=[destroyed])
     await retention.services.holds.place(person("qian"), HoldRequest(
         reason="诉讼保全", documents=[held.document_id]))
 
