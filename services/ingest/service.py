@@ -59,6 +59,7 @@ from services.common.contracts.ingest import (
     joined,
 )
 from services.common.contracts.registry import (
+    NUMBERING_FINDINGS,
     AccessAnswer,
     Action,
     DocumentRecord,
@@ -107,8 +108,6 @@ SNIFF_BYTES = 1024
 TEXT_READS = 16
 """Derived texts read from the object store at once by one ``texts`` call."""
 REDACTED_FINDING = "about a document you are not cleared for"
-NUMBERING_FINDINGS = frozenset({"archive_number_gap", "archive_number_duplicate",
-                                "archive_counter_mismatch", "archive_number_malformed"})
 
 
 class Catalogue(Protocol):

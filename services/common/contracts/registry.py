@@ -648,6 +648,11 @@ FixityFindingKind = Literal[
     "original_unlocked",
     "preview_missing",
 ]
+NUMBERING_FINDINGS: frozenset[FixityFindingKind] = frozenset({
+    "archive_number_gap", "archive_number_duplicate", "archive_counter_mismatch",
+    "archive_number_malformed"})
+"""Findings about archive-number series, which name documents of every level (their
+series and numbers): read only by those cleared for ``secret``."""
 
 
 class FixityFinding(Struct):
