@@ -79,7 +79,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     loan_days: PositiveInt = 7
     loan_escalation_days: PositiveInt = 15
     loan_max_renewals: Annotated[int, msgspec.Meta(ge=0)] = 2
-    destruction_wait_days: PositiveInt = 183
+    # R5's six months: six calendar months run up to 184 days (March to August, July to
+    # December), so 184 days are never fewer than six months.
+    destruction_wait_days: PositiveInt = 184
     max_upload_mb: PositiveInt = 200
     max_pages: PositiveInt = 2000
     max_image_pixels: PositiveInt = 178_956_970

@@ -25,6 +25,14 @@ class OriginalAltered(Conflict):
 
     default_code = "original_altered"
 
+    def __init__(self, detail: str, *, stored_bytes: int, stored_sha256: str | None = None
+                 ) -> None:
+        super().__init__(detail)
+        self.stored_bytes = stored_bytes
+        """The stored bytes read: all of them, or as far as they passed the record's size."""
+        self.stored_sha256 = stored_sha256
+        """What they hash to, when all were read."""
+
 
 async def checked_original(pieces: AsyncIterator[bytes], *, sha256: str, size_bytes: int,
                            name: str) -> AsyncGenerator[bytes]:
@@ -37,11 +45,13 @@ async def checked_original(pieces: AsyncIterator[bytes], *, sha256: str, size_by
         size += len(piece)
         if size > size_bytes:
             raise OriginalAltered(f"the stored original of {name} holds more than the "
-                                  f"{size_bytes} bytes its record says; {PUT_BACK}")
+                                  f"{size_bytes} bytes its record says; {PUT_BACK}",
+                                  stored_bytes=size)
         # hashlib lets go of the GIL on large buffers: hash beside the event loop.
         await asyncio.to_thread(digest.update, piece)
         yield piece
     if size != size_bytes or digest.hexdigest() != sha256:
         raise OriginalAltered(f"the stored original of {name} ({size} bytes) hashes to "
                               f"{digest.hexdigest()}; its record says {sha256} "
-                              f"({size_bytes} bytes); {PUT_BACK}")
+                              f"({size_bytes} bytes); {PUT_BACK}",
+                              stored_bytes=size, stored_sha256=digest.hexdigest())

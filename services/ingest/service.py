@@ -59,6 +59,7 @@ from services.common.contracts.ingest import (
     joined,
 )
 from services.common.contracts.registry import (
+    NUMBERING_FINDINGS,
     AccessAnswer,
     Action,
     DocumentRecord,
@@ -107,8 +108,6 @@ SNIFF_BYTES = 1024
 TEXT_READS = 16
 """Derived texts read from the object store at once by one ``texts`` call."""
 REDACTED_FINDING = "about a document you are not cleared for"
-NUMBERING_FINDINGS = frozenset({"archive_number_gap", "archive_number_duplicate",
-                                "archive_counter_mismatch", "archive_number_malformed"})
 
 
 class Catalogue(Protocol):
@@ -514,11 +513,15 @@ class IngestService:
                     principal.username, refusal.explained)
         kind: OriginalDamage = ("original_missing" if refusal.code == "original_missing"
                                    else "original_altered")
+        altered = refusal if isinstance(refusal, OriginalAltered) else None
         await self.catalogue.record_fixity(FixityResult(
             run_id=str(uuid.uuid4()), trigger="download", started_by=principal.username,
             documents_checked=1, bytes_hashed=hashed, findings=[FixityFinding(
                 kind=kind, detail=refusal.detail, document_id=record.document_id,
-                archive_no=record.archive_no)]))
+                archive_no=record.archive_no,
+                recorded_bytes=record.size_bytes if altered else None,
+                stored_bytes=altered.stored_bytes if altered else None,
+                stored_sha256=altered.stored_sha256 if altered else None)]))
         await self.catalogue.record_download(DownloadOutcome(
             document_id=record.document_id, username=principal.username, refused=kind,
             reason=refusal.detail))

@@ -14,7 +14,7 @@ ACTION_NAMES = {
     "loan_copy_recorded": "登记复制", "loan_returned": "归还", "loan_past_due": "超期提醒",
     "loan_escalated": "超期上报",
     "loan_incident_resolved": "借阅事故已处理", "loan_withdrawn": "撤回借阅申请",
-    "hold_placed": "冻结（法律保全）", "hold_released": "解除冻结", "appraised": "鉴定",
+    "hold_placed": "设置法律保全", "hold_released": "解除法律保全", "appraised": "鉴定",
     "kept_after_appraisal": "鉴定后继续保存", "approved_for_destruction": "批准销毁",
     "sweep_item_no_longer_due": "不再到期，移出清理清单",
     "destruction_withheld": "暂缓销毁", "destroyed": "销毁", "transferred": "移出",

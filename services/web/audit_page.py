@@ -33,6 +33,7 @@ from services.web.document_page import (
     ENGINE_NAMES,
     FIELD_NAMES,
     FINDING_NAMES,
+    FINDING_NEXT_STEPS,
     LOAN_KIND_NAMES,
     LOAN_STATUS_NAMES,
 )
@@ -76,7 +77,7 @@ DETAIL_NAMES = {
     "keep_until": "保存至", "keep_class": "改定的保管期限", "destroy": "予以销毁的条目",
     "kept": "继续保存的条目", "destroy_after": "最早销毁日期", "disposal_due": "到期日",
     "new_disposal_due": "新的到期日", "retention_class": "保管期限", "state": "状态",
-    "hold_id": "冻结编号", "destruction_id": "销毁清册编号", "witnesses": "监销人",
+    "hold_id": "保全编号", "destruction_id": "销毁清册编号", "witnesses": "监销人",
     "destroyed": "已销毁的条目", "withheld": "暂缓的条目", "transfer_id": "移出编号",
     "recipient": "接收单位",
     # handovers and inventories
@@ -87,7 +88,13 @@ DETAIL_NAMES = {
     # checks and refusals
     "run_id": "检测编号", "trigger": "发起方式", "documents_checked": "检测的文件数",
     "bytes_hashed": "核验的字节数", "findings": "发现的问题", "kinds": "问题类型",
-    "detail": "说明", "reason": "原因", "note": "备注", "count": "次数",
+    "series": "档号系列", "missing_archive_nos": "缺少的档号", "more_missing": "另缺（未列出）",
+    "counter": "档号计数器", "highest": "已用的最大顺序号",
+    "recorded_bytes": "目录记录的大小（字节）", "stored_bytes": "存储中的大小（字节）",
+    "stored_sha256": "存储中内容的 SHA-256", "pages": "页数", "pages_with_text": "有文字的页数",
+    "previews_missing": "缺少的预览文件数", "locked_until": "原有锁定至",
+    "lock_needed_until": "应锁定至", "relocked_until": "本次检测锁定至",
+    "next_step": "处理办法", "detail": "说明", "reason": "原因", "note": "备注", "count": "次数",
     "minute": "时间", "actions": "操作", "clearance_needed": "所需密级",
     "position": "位置", "files": "文件数", "year": "年份", "labels": "标签数",
 }
@@ -100,19 +107,21 @@ PEOPLE = frozenset({"user", "borrower", "requested_by", "approved_by", "approver
                     "witnesses", "handed_over_by", "received_by", "notified"})
 """Details that name people by username: shown as the pages name people, 王芳（wang）."""
 
-TIMES = frozenset({"due_at", "minute"})
+TIMES = frozenset({"due_at", "minute", "locked_until", "relocked_until"})
 """Details that are instants: shown on the company's clocks."""
 
 DAYS = frozenset({"as_of", "keep_until", "destroy_after", "disposal_due",
-                  "new_disposal_due", "moved_in", "moved_out", "retention_start"})
+                  "new_disposal_due", "moved_in", "moved_out", "retention_start",
+                  "lock_needed_until"})
 """Details that are days."""
 
 COUNTED_FROM_ZERO = frozenset({"step"})
 """Details counted from 0 in the registry, shown from 1 (the first approval step is 1)."""
 
 
-TRIGGER_NAMES = {"manual": "手动发起", "scheduled": "按计划自动"}
-"""How a fixity check was started (``FixityTrigger``)."""
+TRIGGER_NAMES = {"manual": "手动发起", "scheduled": "按计划自动", "download": "下载原件时发现"}
+"""How a fixity check was started (``FixityTrigger``, or a download that found the
+original damaged)."""
 
 PRINTOUT_NAMES = {
     "general": "总目录（PDF）", "general_csv": "总目录（CSV）", "floor": "案卷目录（PDF）",
@@ -268,7 +277,7 @@ def audit_view(filters: AuditFilters, entries: list[AuditRecord]) -> AuditView:
                      document_url=document_url(entry.document_id) if entry.document_id
                      else None,
                      redacted=entry.detail == REDACTED_DETAIL,
-                     detail=_detail(entry.detail)) for entry in shown]
+                     detail=_detail(entry.detail) + _next_step(entry)) for entry in shown]
     return AuditView(filters=filters, rows=rows,
                      older_url=filters.url(before=shown[-1].seq) if older else None,
                      newest_url=filters.url() if filters.before else None,
@@ -287,6 +296,13 @@ def _detail(detail: dict[str, AuditDetail]) -> list[tuple[str, list[DetailPart]]
     return [(DETAIL_NAMES.get(name, name),
              [_part(name, each) for each in (value if isinstance(value, list) else [value])])
             for name, value in recorded]
+
+
+def _next_step(entry: AuditRecord) -> list[tuple[str, list[DetailPart]]]:
+    """What to do about a fixity finding (``FINDING_NEXT_STEPS``), said last."""
+    step = (FINDING_NEXT_STEPS.get(entry.detail.get("kind"))  # type: ignore[call-overload]
+            if entry.action == "fixity_finding" else None)
+    return [(DETAIL_NAMES["next_step"], [("words", step)])] if step else []
 
 
 def _part(name: str, value: str | int | float | bool) -> DetailPart:

@@ -186,6 +186,26 @@ FINDING_NAMES: dict[FixityFindingKind, str] = {
 """What a fixity run found (``FixityFinding.kind``), as a ``fixity_finding`` entry on a
 document's audit trail says it."""
 
+_PUT_BACK = "从备份放回原件（见 README 的“Putting back one original”），然后再运行 archive fixity"
+_NUMBERING = ("档号应当连续、各不重复：保留一份数据库副本，对照备份查明是数据被改动还是写入丢失，"
+              "并报告合规负责人")
+FINDING_NEXT_STEPS: dict[FixityFindingKind, str] = {
+    "original_missing": _PUT_BACK, "original_altered": _PUT_BACK,
+    "original_unlocked": ("本次检测已锁定的原件，下次检测不再报告；仍然报告的，"
+                          "请系统管理员检查对象存储的锁定设置"),
+    "text_missing": "重新导入原件（archive ingest），重新提取各页文字",
+    "text_incomplete": "重新导入原件（archive ingest），重新提取各页文字",
+    "text_version_missing": "从备份恢复这一版文字",
+    "preview_missing": "运行 archive derive --missing 重新生成页面预览",
+    "destroyed_original_kept": ("文件已销毁，原件却仍在存储中：请系统管理员查明为什么没有删除，"
+                                "删除后再运行 archive fixity"),
+    "archive_number_gap": _NUMBERING, "archive_number_duplicate": _NUMBERING,
+    "archive_counter_mismatch": _NUMBERING, "archive_number_malformed": _NUMBERING,
+    "original_unaccounted": ("查明这个原件从哪里来：应当归档的，用 archive ingest 重新导入；"
+                             "否则报告合规负责人"),
+}
+"""What to do about each kind of finding, as the audit log says it beside the finding."""
+
 
 FIELD_NAMES = {
     "household": "户号", "title": "题名", "category": "类别", "filed_at": "归档日期",

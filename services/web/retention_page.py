@@ -17,6 +17,7 @@ import msgspec
 from services.common.auth import Principal
 from services.common.contracts.retention import (
     DESTRUCTION_STATUS_NAMES,
+    REGISTER_SECURITY_NAMES,
     SIGNABLE,
     Destruction,
     EarlierAppraisal,
@@ -294,6 +295,8 @@ class DestructionPage:
     """The signed-in person reads the other retention pages (a witness only may not)."""
     stops: dict[int, str]
     """What stops each pending item being destroyed now, in words, by its position."""
+    levels: dict[int, str]
+    """Each item's security level as the register gives it (R6: 机密（粉碎）), by position."""
     cancellable: bool
     """The signed-in person may withdraw it (撤回清册): it is not executing yet."""
 
@@ -307,6 +310,8 @@ def destruction_page(principal: Principal, register: Destruction) -> Destruction
         retention=may_read(principal),
         stops={item.position: STOP_NAMES.get(item.stopped_by, item.stopped_by)
                for item in register.items if item.stopped_by},
+        levels={item.position: REGISTER_SECURITY_NAMES.get(item.security, item.security)
+                for item in register.items},
         cancellable=principal.has_role(DESTRUCTION_ROLE) and register.status in SIGNABLE)
 
 

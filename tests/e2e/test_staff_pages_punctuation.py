@@ -89,7 +89,7 @@ def _fill(archive: Archive) -> dict[str, str]:
     sweep = archive.approved(due, opinion=OPINION)
     lent = archive.file(title="入住资料", household="A-1202", filed_at="2029-06-01")
     archive.issued_loan([lent], "paper")
-    archive.clock.advance(timedelta(days=183))
+    archive.clock.advance(timedelta(days=184))
     register = archive.executed(archive.witnessed_register(sweep))
     with archive.as_("qian") as client:
         _ok(client.post("/registry/holds", json={"reason": "诉讼保全", "household": "A-1202"}))
@@ -175,7 +175,7 @@ KEPT_IN_CHINESE: dict[str, tuple[str, ...]] = {
     "inventory": ("核对清单：A栋 档案室 12柜",),
     "open inventory": ("A栋 档案室 12柜 3盒：在位",),
     "conditions": (f"防霉（{PROBLEM}）、防尘（积灰）", "防虫：正常"),
-    "accounts": ("档案管理员、合规专员", "已停用（2030年7月12日）"),
+    "accounts": ("档案管理员、合规专员", "已停用（2030年7月13日）"),
     "own account": ("档案管理员、合规专员",),
 }
 """What each page says in Chinese with its own punctuation."""

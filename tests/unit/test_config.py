@@ -17,7 +17,7 @@ def test_no_configuration_means_embedded_defaults() -> None:
     assert settings.s3_endpoint is None
     assert settings.elasticsearch_url is None
     assert (settings.loan_days, settings.loan_escalation_days,
-            settings.destruction_wait_days) == (7, 15, 183)
+            settings.destruction_wait_days) == (7, 15, 184)
     assert settings.database_url_for("registry").startswith("sqlite+aiosqlite:///")
 
 

@@ -648,6 +648,11 @@ FixityFindingKind = Literal[
     "original_unlocked",
     "preview_missing",
 ]
+NUMBERING_FINDINGS: frozenset[FixityFindingKind] = frozenset({
+    "archive_number_gap", "archive_number_duplicate", "archive_counter_mismatch",
+    "archive_number_malformed"})
+"""Findings about archive-number series, which name documents of every level (their
+series and numbers): read only by those cleared for ``secret``."""
 
 
 class FixityFinding(Struct):
@@ -656,9 +661,44 @@ class FixityFinding(Struct):
 
     kind: FixityFindingKind
     detail: str
+    """The checker's sentence (English: terminals and logs), naming what the fields below
+    hold as values, for the pages to say in their own words."""
     document_id: str | None = None
     archive_no: str | None = None
     redacted: bool = False
+    series: str | None = None
+    """A numbering finding's series (``{year}-{category}-{household}``)."""
+    missing_numbers: list[int] = msgspec.field(default_factory=list)
+    """``archive_number_gap``: the numbers the series lacks (the lowest, listed)."""
+    more_missing: int | None = None
+    """``archive_number_gap``: how many more it lacks, beyond those listed."""
+    counter: int | None = None
+    """``archive_counter_mismatch``: where the series' counter stands."""
+    highest: int | None = None
+    """``archive_counter_mismatch``: the highest number in use in the series."""
+    recorded_bytes: int | None = None
+    """``original_altered``: the original's size as its record says."""
+    stored_bytes: int | None = None
+    """``original_altered``: the stored bytes read (a lower bound when reading stopped as
+    they passed the record's size)."""
+    stored_sha256: str | None = None
+    """``original_altered``: what the stored bytes hash to (none when reading stopped)."""
+    sha256: str | None = None
+    """``original_unaccounted``: the stored original no record or job names."""
+    pages: int | None = None
+    """``text_incomplete``: the document's pages."""
+    pages_with_text: int | None = None
+    """``text_incomplete``: the lines of page text stored."""
+    text_version: int | None = None
+    """``text_version_missing``: the text version lost."""
+    previews_missing: int | None = None
+    """``preview_missing``: how many page preview files are not stored."""
+    locked_until: datetime | None = None
+    """``original_unlocked``: the lock it had (none: no lock)."""
+    lock_needed_until: date | None = None
+    """``original_unlocked``: its due date, the lock it needs (none: permanent)."""
+    relocked_until: datetime | None = None
+    """``original_unlocked``: the lock this run set (none: it set none)."""
 
 
 class FixityResult(Struct):

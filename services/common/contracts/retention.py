@@ -173,6 +173,9 @@ class SweepSummary(Struct):
     created_at: datetime
     items: int
     destroy_after: date | None = None
+    waiting: int = 0
+    """Items approved for destruction and not destroyed yet (held, lent, on a register or
+    to be put on one): the work an approved sweep still asks for."""
 
 
 DestructionStatus = Literal[
@@ -190,6 +193,12 @@ RegisterItemState = Literal["pending", "destroyed", "withheld", "cancelled"]
 arrived, or its due date moved on (a move-out), while the register was executing (R7);
 ``cancelled`` with its register."""
 WithheldReason = Literal["on_hold", "on_loan", "not_due"]
+
+
+REGISTER_SECURITY_NAMES: dict[SecurityLevel, str] = {
+    "ordinary": "普通", "confidential": "机密（粉碎）", "secret": "绝密（粉碎）"}
+"""An item's security level as the destruction register gives it, printed and on the
+pages (R6: confidential material is shredded, and the witnesses check it is)."""
 
 
 class Witness(Struct):

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Protocol
+from typing import Any, Protocol
 
 from services.common.clock import Clock
 from services.common.contracts.ingest import FixityRun, FixityTrigger
@@ -146,7 +146,7 @@ class FixityChecker:
             if sha256 in catalogued or await self.jobs.by_sha256(sha256) is not None:
                 continue
             findings.append(FixityFinding(
-                kind="original_unaccounted",
+                kind="original_unaccounted", sha256=sha256,
                 detail=f"{key} is stored, but no catalogue record or ingest job names it"))
         return findings
 
@@ -165,7 +165,10 @@ class FixityChecker:
             return DocumentChecked([_finding(entry, "original_missing", "the original is not "
                                              f"in the object store; {PUT_BACK}")])
         except OriginalAltered as exc:
-            findings.append(_finding(entry, "original_altered", exc.detail))
+            findings.append(_finding(entry, "original_altered", exc.detail,
+                                     recorded_bytes=entry.size_bytes,
+                                     stored_bytes=exc.stored_bytes,
+                                     stored_sha256=exc.stored_sha256))
         if self._write_once:
             findings.extend(await self._check_lock(entry, intact=not findings))
         findings.extend(await self._check_text(entry))
@@ -204,10 +207,13 @@ class FixityChecker:
         lock = "no lock" if held is None else f"a lock only until {held.isoformat()}"
         detail = (f"the original has {lock} in a write-once store; it should be locked "
                   f"until {until}")
-        if intact and await self._relock(entry, lock_until):
+        relocked = intact and await self._relock(entry, lock_until)
+        if relocked:
             detail += (f"; its bytes hash to the catalogue's SHA-256, so this run locked it "
                        f"until {lock_until.isoformat()} (compliance mode)")
-        return [_finding(entry, "original_unlocked", detail)]
+        return [_finding(entry, "original_unlocked", detail, locked_until=held,
+                         lock_needed_until=entry.disposal_due,
+                         relocked_until=lock_until if relocked else None)]
 
     async def _relock(self, entry: FixityEntry, until: datetime) -> bool:
         """``lock_original``, logged; False (the finding says no more) if the bytes no
@@ -237,7 +243,8 @@ class FixityChecker:
         lines += last != b"\n"
         if lines < entry.pages:
             return [_finding(entry, "text_incomplete", f"the page texts hold {lines} of "
-                             f"{entry.pages} pages")]
+                             f"{entry.pages} pages", pages_with_text=lines,
+                             pages=entry.pages)]
         return []
 
     async def _check_older_texts(self, entry: FixityEntry) -> list[FixityFinding]:
@@ -245,7 +252,8 @@ class FixityChecker:
         history = await DerivedText(self.store).versions(entry.sha256)
         return [_finding(entry, "text_version_missing",
                          f"version {version.version} of the page texts is in their history "
-                         "but no longer stored; restore it from backup")
+                         "but no longer stored; restore it from backup",
+                         text_version=version.version)
                 for version in history[:-1]
                 if await self.store.head(older_pages_key(entry.sha256, version.version)) is None]
 
@@ -284,33 +292,39 @@ def _preview_findings(entry: FixityEntry, missing: MissingPreviews) -> list[Fixi
         return []
     return [_finding(entry, "preview_missing", f"{len(missing.keys)} page preview files "
                      f"are not stored (first: {missing.keys[0]}); 'archive derive "
-                     "--missing' makes them again")]
+                     "--missing' makes them again", previews_missing=len(missing.keys))]
 
 
 def numbering_findings(report: NumberingReport) -> list[FixityFinding]:
     findings = [
-        FixityFinding(kind="archive_number_gap",
-                detail=f"series {gap.series} has no document numbered "
-                       f"{', '.join(str(number) for number in gap.missing)}"
-                       + (f" and {gap.unlisted} more" if gap.unlisted else ""))
+        FixityFinding(kind="archive_number_gap", series=gap.series,
+                      missing_numbers=gap.missing, more_missing=gap.unlisted or None,
+                      detail=f"series {gap.series} has no document numbered "
+                             f"{', '.join(str(number) for number in gap.missing)}"
+                             + (f" and {gap.unlisted} more" if gap.unlisted else ""))
         for gap in report.gaps
     ]
     findings.extend(
         FixityFinding(kind="archive_number_malformed", archive_no=number,
-                detail=f"archive number {number} is not of the form <series>-<NNNN>")
+                      detail=f"archive number {number} is not of the form <series>-<NNNN>")
         for number in report.malformed)
     findings.extend(
         FixityFinding(kind="archive_number_duplicate", archive_no=number,
-                detail=f"archive number {number} is held by more than one document")
+                      detail=f"archive number {number} is held by more than one document")
         for number in report.duplicates)
     findings.extend(
-        FixityFinding(kind="archive_counter_mismatch",
-                detail=f"series {mismatch.series}: the counter is at {mismatch.counter} "
-                       f"but the highest number in use is {mismatch.highest}")
+        FixityFinding(kind="archive_counter_mismatch", series=mismatch.series,
+                      counter=mismatch.counter, highest=mismatch.highest,
+                      detail=f"series {mismatch.series}: the counter is at "
+                             f"{mismatch.counter} but the highest number in use is "
+                             f"{mismatch.highest}")
         for mismatch in report.counter_mismatches)
     return findings
 
 
-def _finding(entry: FixityEntry, kind: FixityFindingKind, detail: str) -> FixityFinding:
+def _finding(entry: FixityEntry, kind: FixityFindingKind, detail: str, **facts: Any
+             ) -> FixityFinding:
+    """A finding on ``entry``'s document; ``facts``: the ``FixityFinding`` fields naming
+    what ``detail`` says in numbers."""
     return FixityFinding(kind=kind, detail=detail, document_id=entry.document_id,
-                         archive_no=entry.archive_no)
+                         archive_no=entry.archive_no, **facts)

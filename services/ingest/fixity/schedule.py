@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from services.common.auth import SERVICE_PREFIX
 from services.common.clock import Clock
 from services.common.tasks import PeriodicTask, retry_pause_s
 from services.ingest.fixity.checker import FixityChecker
@@ -22,6 +23,9 @@ started)."""
 RETRY_INITIAL_S = 60.0
 RETRY_MAX_S = 3600.0
 """The pauses before a failed scheduled run is tried again: the first, and the longest."""
+SCHEDULED_BY = f"{SERVICE_PREFIX}ingest"
+"""Who starts a scheduled run: the ingest service, a name no account may take (the pages
+name it as the archive, 档案系统); it was ``schedule``, shown as a person."""
 
 
 class FixitySchedule:
@@ -48,7 +52,7 @@ class FixitySchedule:
 
     async def start_if_due(self) -> None:
         if await self.due():
-            run = await self.checker.start(trigger="scheduled", started_by="schedule")
+            run = await self.checker.start(trigger="scheduled", started_by=SCHEDULED_BY)
             log.info("scheduled fixity run %s started", run.run_id)
 
     def start(self) -> None:

@@ -3,7 +3,8 @@
 Both are pure functions of a ``Destruction``; the PDF is blocking work (see
 ``services.common.printing``), so callers run it in a thread. R6: each destroyed item
 reads 已销毁 with its date, the witnesses (监销人) and who executed the register (执行人),
-so that on paper too the executor is seen not to be a witness. The CSV goes through
+so that on paper too the executor is seen not to be a witness; each item's security level
+says whether it is shredded (机密（粉碎）, ``REGISTER_SECURITY_NAMES``). The CSV goes through
 ``services.common.spreadsheet`` (formulas neutralised).
 """
 
@@ -14,7 +15,12 @@ from datetime import tzinfo
 from pathlib import Path
 
 from services.common.contracts.accounts import person
-from services.common.contracts.retention import DESTRUCTION_STATUS_NAMES, Destruction, RegisterItem
+from services.common.contracts.retention import (
+    DESTRUCTION_STATUS_NAMES,
+    REGISTER_SECURITY_NAMES,
+    Destruction,
+    RegisterItem,
+)
 from services.common.models import CATEGORY_NAMES, RETENTION_CLASS_NAMES
 from services.common.printing import (
     NOTO_SANS_CJK,
@@ -31,11 +37,11 @@ from services.common.printing import (
 from services.common.spreadsheet import csv_bytes
 
 CSV_HEADER = ("序号", "档号", "题名", "类别", "户号", "归档日期", "保管期限", "到期日期",
-              "页数", "状态", "销毁日期", "监销人", "执行人", "document_id")
-PDF_COLUMNS = (Column("序号", 10), Column("档号", 60, unbroken=True), Column("题名", 63),
+              "页数", "状态", "销毁日期", "监销人", "执行人", "document_id", "密级")
+PDF_COLUMNS = (Column("序号", 10), Column("档号", 60, unbroken=True), Column("题名", 39),
                Column("类别", 26), Column("户号", 18, unbroken=True), Column("归档日期", 21),
-               Column("保管期限", 18), Column("页数", 10), Column("状态", 26),
-               Column("销毁日期", 21))
+               Column("保管期限", 18), Column("密级", 24), Column("页数", 10),
+               Column("状态", 26), Column("销毁日期", 21))
 
 
 def _witnesses(register: Destruction, names: Mapping[str, str]) -> str:
@@ -56,7 +62,8 @@ def _row(register: Destruction, item: RegisterItem, zone: tzinfo) -> list[str]:
             day(item.disposal_due),
             str(item.pages), item.label, day_at(item.destroyed_at, zone),
             _witnesses(register, {}) if destroyed else "",
-            (register.executed_by or "") if destroyed else "", item.document_id]
+            (register.executed_by or "") if destroyed else "", item.document_id,
+            REGISTER_SECURITY_NAMES[item.security]]
 
 
 def csv(register: Destruction, zone: tzinfo) -> bytes:
@@ -101,4 +108,4 @@ def _printed(register: Destruction, item: RegisterItem, zone: tzinfo) -> list[st
     """The PDF's columns of the item's CSV row (no due date, witnesses, id)."""
     values = _row(register, item, zone)
     return [values[0], values[1], values[2], values[3], values[4], values[5], values[6],
-            values[8], values[9], values[10]]
+            values[14], values[8], values[9], values[10]]

@@ -4,14 +4,17 @@ audit log (O4)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from services.common.contracts.registry import (
     AccessFilter,
+    FixityFinding,
     FixityPage,
     FixityResult,
     NumberingReport,
 )
 from services.registry.fixity.rules import NumberingCheck
-from services.registry.journal.models import AuditEntry
+from services.registry.journal.models import AuditEntry, DetailValue
 from services.registry.store import FeatureService
 
 MAX_AUDITED_FINDINGS = 1000
@@ -36,9 +39,7 @@ class FixityService(FeatureService):
                 await tx.journal.audit(AuditEntry(
                     action="fixity_finding", username=result.started_by,
                     document_id=finding.document_id,
-                    detail={"run_id": result.run_id, "kind": finding.kind,
-                            "archive_no": finding.archive_no, "detail": finding.detail}),
-                    at=now)
+                    detail={"run_id": result.run_id, **finding_detail(finding)}), at=now)
 
     async def numbering(self) -> NumberingReport:
         """Every archive number against the counters, read from one snapshot so a filing
@@ -60,3 +61,27 @@ class FixityService(FeatureService):
                                                           access=access)
         return FixityPage(entries=entries,
                           next_after=entries[-1].document_id if len(entries) == limit else None)
+
+
+def finding_detail(finding: FixityFinding) -> dict[str, DetailValue]:
+    """What a finding's audit entry records: its kind and, as values the pages word in
+    their own language, what the checker's sentence says (which old entries record
+    instead, as ``detail``); a missing number as the archive number it would be."""
+    detail: dict[str, DetailValue] = {
+        "kind": finding.kind, "archive_no": finding.archive_no, "series": finding.series,
+        "missing_archive_nos": [f"{finding.series}-{number:04d}"
+                                for number in finding.missing_numbers],
+        "more_missing": finding.more_missing, "counter": finding.counter,
+        "highest": finding.highest, "recorded_bytes": finding.recorded_bytes,
+        "stored_bytes": finding.stored_bytes, "stored_sha256": finding.stored_sha256,
+        "sha256": finding.sha256, "pages": finding.pages,
+        "pages_with_text": finding.pages_with_text, "text_version": finding.text_version,
+        "previews_missing": finding.previews_missing,
+        "locked_until": _instant(finding.locked_until),
+        "lock_needed_until": _instant(finding.lock_needed_until),
+        "relocked_until": _instant(finding.relocked_until)}
+    return {name: value for name, value in detail.items() if value not in (None, [])}
+
+
+def _instant(moment: date | None) -> str | None:
+    return None if moment is None else moment.isoformat()

@@ -79,9 +79,11 @@ class HoldsService:
             detail: dict[str, DetailValue] = {
                 "hold_id": hold.hold_id, "reason": hold.reason, "household": hold.household,
                 "category": hold.category}
+            # The documents it names, counted: a household or category hold names none,
+            # and its scope says what it holds (0 would read as holding nothing).
+            named_count: dict[str, DetailValue] = {"documents": len(named)} if named else {}
             await tx.journal.audit(AuditEntry(action="hold_placed", username=principal.username,
-                                              detail={**detail, "documents": len(named)}),
-                                   at=now)
+                                              detail={**detail, **named_count}), at=now)
             for document_id in named:
                 await tx.journal.audit(AuditEntry(action="hold_placed",
                                                   username=principal.username,

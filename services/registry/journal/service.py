@@ -31,6 +31,7 @@ import msgspec
 from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.contracts.registry import (
+    NUMBERING_FINDINGS,
     REDACTED_DETAIL,
     AuditRecord,
     AuditTrailEntry,
@@ -114,7 +115,7 @@ class JournalService:
                                    code="unknown_document")
                 query = await _with_covering_holds(
                     tx, msgspec.structs.replace(query, document_id=document_id))
-            found = await tx.journal.entries(query)
+            found = numbering_entries_for(principal, await tx.journal.entries(query))
             shown = await hold_entries_for(tx, principal,
                                            await entries_for(tx.documents, principal, found))
             numbers = await tx.documents.archive_nos(list(dict.fromkeys(
@@ -306,6 +307,19 @@ def _counted_for(principal: Principal, event: HouseholdChanged) -> HouseholdChan
     if knows_every_document(principal):
         return event
     return msgspec.structs.replace(event, documents_recomputed=None, documents_attached=None)
+
+
+def numbering_entries_for(principal: Principal, entries: list[AuditRecord]
+                          ) -> list[AuditRecord]:
+    """A fixity finding about archive-number series (``NUMBERING_FINDINGS``: about no one
+    document, naming series and numbers of every level) redacted in place for a reader
+    not cleared for ``secret``, as the fixity run's own report is (counted, not named)."""
+    if principal.cleared_for("secret"):
+        return entries
+    return [msgspec.structs.replace(entry, detail=REDACTED_DETAIL)
+            if entry.action == "fixity_finding" and entry.document_id is None
+            and entry.detail.get("kind") in NUMBERING_FINDINGS else entry
+            for entry in entries]
 
 
 async def hold_entries_for(tx: Tx, principal: Principal, entries: list[AuditRecord]

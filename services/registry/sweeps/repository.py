@@ -128,10 +128,13 @@ class SweepsRepository(Repository):
                         ) -> list[SweepSummary]:
         counted = sa.select(sa.func.count()).where(
             sweep_items.c.sweep_id == retention_sweeps.c.sweep_id).scalar_subquery()
+        waiting = sa.select(sa.func.count()).where(
+            sweep_items.c.sweep_id == retention_sweeps.c.sweep_id,
+            sweep_items.c.state == "waiting").scalar_subquery()
         query = sa.select(retention_sweeps.c.sweep_id, retention_sweeps.c.status,
                           retention_sweeps.c.as_of, retention_sweeps.c.created_by,
                           retention_sweeps.c.created_at, retention_sweeps.c.destroy_after,
-                          counted.label("items"))
+                          counted.label("items"), waiting.label("waiting"))
         if status is not None:
             query = query.where(retention_sweeps.c.status == status)
         return await self.newest_page(query, SweepSummary, created=retention_sweeps.c.created_at,

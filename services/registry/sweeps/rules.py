@@ -6,7 +6,8 @@
   ``engineering`` department. Two qualified groups that disagree leave it undecided.
 - R3: ``reappraise`` keeps the document and makes it due again a year after approval;
   ``keep`` makes it due at ``keep_until``, or a new full period of its (new) class.
-- R5: items approved for destruction wait apart ``wait_days`` (183 by default).
+- R5: items approved for destruction wait apart ``wait_days`` (184 by default: never
+  shorter than six calendar months).
 """
 
 from __future__ import annotations

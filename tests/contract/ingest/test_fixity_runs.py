@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from services.common.auth import SERVICE_PREFIX
 from services.common.clock import FixedClock
 from services.common.contracts.ingest import FixityRun
 from services.common.contracts.registry import FixityPage, FixityResult, NumberingReport
@@ -24,7 +25,7 @@ from services.common.objectstore import ObjectStore, original_key
 from services.common.objectstore.directory import DirectoryObjectStore
 from services.ingest.fixity.checker import FixityCatalogue, FixityChecker
 from services.ingest.fixity.repository import STALE_AFTER, FixityRuns
-from services.ingest.fixity.schedule import RETRY_INITIAL_S, FixitySchedule
+from services.ingest.fixity.schedule import RETRY_INITIAL_S, SCHEDULED_BY, FixitySchedule
 from services.ingest.jobs import JobQueue
 from tests.fixtures.postgres import DATABASES_WITH_CONTAINER
 from tests.support.waiting import eventually_async
@@ -205,7 +206,9 @@ async def test_the_schedule_starts_a_run_when_one_is_due(
         await schedule.stop()
         await schedule.checker.stop()
     assert [(run.trigger, run.status, run.started_by) for run in listed] == [
-        ("scheduled", "done", "schedule")]
+        ("scheduled", "done", SCHEDULED_BY)]
+    # A service's name, which no account may take, the pages name as the archive (档案系统).
+    assert SCHEDULED_BY.startswith(SERVICE_PREFIX)
 
 
 class UnreachableCatalogue(EmptyCatalogue):

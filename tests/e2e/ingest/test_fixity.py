@@ -114,6 +114,12 @@ def test_altered_and_missing_originals_and_lost_texts_and_text_versions_are_each
     [finding] = [entry for entry in trail if entry["action"] == "fixity_finding"]
     assert finding["detail"]["kind"] == "original_altered"
     assert finding["detail"]["run_id"] == run["run_id"]
+    # What the checker's sentence says, as values the audit page words (no sentence).
+    stored = _stored(archive_server, original_key(altered["sha256"])).read_bytes()
+    assert {name: finding["detail"].get(name) for name in (
+        "recorded_bytes", "stored_bytes", "stored_sha256", "detail")} == {
+        "recorded_bytes": altered["size_bytes"], "stored_bytes": len(stored),
+        "stored_sha256": hashlib.sha256(stored).hexdigest(), "detail": None}
     assert sorted((check["detail"]["findings"], check["detail"]["documents_checked"])
                   for check in runs if check["action"] == "fixity_check") == [(0, 5), (4, 5)]
 

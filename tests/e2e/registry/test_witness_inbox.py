@@ -26,7 +26,7 @@ def test_a_witness_finds_the_registers_waiting_for_their_signature(
     archive.server.add_user("chen", "center_head", clearance="secret",
                             department="customer_service")
     sweep = archive.approved([archive.file()])
-    clock.advance(timedelta(days=183))
+    clock.advance(timedelta(days=184))
     register = archive.register(sweep)
     one = ([register["destruction_id"]], 1)
     # The centre head witnesses without reading retention's lists (R6).

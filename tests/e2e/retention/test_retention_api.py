@@ -92,7 +92,7 @@ def test_a_register_before_destroy_after_answers_409_not_yet_due(archive: Archiv
 
 def test_execution_with_one_witness_answers_409_witnesses_missing(archive: Archive) -> None:
     sweep = archive.approved([archive.file()])
-    archive.clock.advance(timedelta(days=183))
+    archive.clock.advance(timedelta(days=184))
     register = archive.register(sweep)
     path = f"/registry/destructions/{register['destruction_id']}"
     signed = _post(archive, "wang", f"{path}/witness", {"password": "correct horse battery"})
@@ -103,7 +103,7 @@ def test_execution_with_one_witness_answers_409_witnesses_missing(archive: Archi
 
 def test_a_witness_must_re_enter_their_own_password(archive: Archive) -> None:
     sweep = archive.approved([archive.file()])
-    archive.clock.advance(timedelta(days=183))
+    archive.clock.advance(timedelta(days=184))
     register = archive.register(sweep)
     response = _post(archive, "wang", f"/registry/destructions/{register['destruction_id']}"
                      "/witness", {"password": "stolen token is not enough"})
@@ -119,7 +119,7 @@ def test_a_witness_without_retention_reads_the_register_they_sign_and_nothing_el
                             department="customer_service")
     document = archive.file(title="漏水维修记录（监销核对）")
     sweep = archive.approved([document])
-    archive.clock.advance(timedelta(days=183))
+    archive.clock.advance(timedelta(days=184))
     register = _post(archive, "qian", "/registry/destructions",
                      {"sweep_id": sweep["sweep_id"]}).json()
     path = f"/registry/destructions/{register['destruction_id']}"
@@ -149,7 +149,7 @@ def test_a_held_document_answers_409_on_hold(archive: Archive) -> None:
     sweep = archive.approved([document])
     hold = _post(archive, "qian", "/registry/holds",
                  {"reason": "诉讼保全", "documents": [document["document_id"]]})
-    archive.clock.advance(timedelta(days=183))
+    archive.clock.advance(timedelta(days=184))
     response = _post(archive, "qian", "/registry/destructions",
                      {"sweep_id": sweep["sweep_id"]})
     assert hold.status_code == 201

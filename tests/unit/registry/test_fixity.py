@@ -8,8 +8,10 @@ from collections.abc import Iterable, Mapping
 import pytest
 
 from services.common.contracts.registry import CounterMismatch, NumberGap, NumberingReport
+from services.ingest.fixity.checker import numbering_findings
 from services.registry.catalogue.rules import archive_no, split_archive_no
 from services.registry.fixity.rules import MAX_LISTED_GAPS, NumberingCheck
+from services.registry.fixity.service import finding_detail
 
 A = "2024-correspondence-A-1201"
 
@@ -113,3 +115,16 @@ def test_a_huge_counter_lists_the_lowest_missing_numbers_and_counts_the_rest() -
     assert gap.missing[:3] == [2, 4, 5]
     assert len(gap.missing) == MAX_LISTED_GAPS
     assert gap.unlisted == 2_000_000_000 - 2 - MAX_LISTED_GAPS
+
+
+def test_a_numbering_finding_s_audit_entry_names_its_series_and_numbers_as_values() -> None:
+    """What the checker's sentence says ("series … has no document numbered 2, 3"), the
+    audit entry records as values, a missing number as the archive number it would be."""
+    gap = numbering_findings(_report(_series(A, 1, 4), {A: 5}))
+    behind = numbering_findings(_report(_series(A, 1, 2, 3), {A: 2}))
+
+    assert [finding_detail(finding) for finding in gap] == [{
+        "kind": "archive_number_gap", "series": A,
+        "missing_archive_nos": _series(A, 2, 3, 5)}]
+    assert [finding_detail(finding) for finding in behind] == [{
+        "kind": "archive_counter_mismatch", "series": A, "counter": 2, "highest": 3}]

@@ -201,6 +201,60 @@ def test_each_detail_reads_in_words_people_by_name_and_times_on_the_company_s_cl
         assert coded not in _details(chinese), coded
 
 
+def test_a_fixity_finding_says_what_it_found_and_what_to_do_in_the_page_s_language(
+) -> None:
+    """A finding records the series, numbers and sizes its sentence names as values (the
+    checker's English sentence is an older entry's only explanation, shown as recorded);
+    the page says them, and what to do, in words."""
+    filters, _ = asked()
+    view = audit_view(filters, [
+        entry(3, "fixity_finding", document_id=None, archive_no=None, detail={
+            "run_id": "r1", "kind": "archive_number_gap", "series": "2015-repair-A-1201",
+            "missing_archive_nos": ["2015-repair-A-1201-0003", "2015-repair-A-1201-0005"],
+            "more_missing": 12}),
+        entry(2, "fixity_finding", detail={
+            "run_id": "r1", "kind": "original_altered",
+            "archive_no": "2030-complaint-A-1201-0001", "recorded_bytes": 47,
+            "stored_bytes": 48, "stored_sha256": "ab" * 32}),
+        entry(1, "fixity_finding", detail={
+            "run_id": "r0", "kind": "original_missing",
+            "detail": "the original is not in the object store"}),
+    ])
+
+    chinese, english = in_both_languages(QIAN, "/ui/audit", "audit.html", view=view,
+                                         problem="")
+
+    assert ("类型：档号有空缺；检测编号：r1；档号系列：2015-repair-A-1201；"
+            "缺少的档号：2015-repair-A-1201-0003、2015-repair-A-1201-0005；另缺（未列出）：12；"
+            "处理办法：档号应当连续" in chinese)
+    assert ("目录记录的大小（字节）：47；存储中的大小（字节）：48；存储中内容的 SHA-256："
+            + "ab" * 32 + "；处理办法：从备份放回原件" in chinese)
+    assert "说明：the original is not in the object store；处理办法：从备份放回原件" in chinese
+    assert "Series: 2015-repair-A-1201" in english
+    assert "Missing archive numbers: 2015-repair-A-1201-0003, 2015-repair-A-1201-0005" in english
+    assert "Size recorded (bytes): 47; Size stored (bytes): 48" in english
+    assert "What to do: Put the original back from a backup" in english
+    for coded in ("archive_number_gap", "original_altered", "series", "recorded_bytes"):
+        assert coded not in _details(chinese), coded
+
+
+def test_a_hold_s_entries_name_it_as_the_holds_page_does() -> None:
+    """法律保全 is placed and released (设置保全, 解除保全 on its page), not frozen (冻结)."""
+    filters, _ = asked()
+    view = audit_view(filters, [
+        entry(2, "hold_released", detail={"hold_id": "h1", "note": "诉讼已结案"}),
+        entry(1, "hold_placed", detail={"hold_id": "h1", "reason": "业主诉讼中"})])
+
+    chinese, english = in_both_languages(QIAN, "/ui/audit", "audit.html", view=view,
+                                         problem="")
+
+    assert "设置法律保全" in chinese
+    assert "解除法律保全" in chinese
+    assert "保全编号：h1" in chinese
+    assert "冻结" not in chinese
+    assert "Legal hold placed" in english
+
+
 def _details(html: str) -> str:
     return " ".join(re.findall(r'class="detail">(.*?)</td>', html, re.S))
 

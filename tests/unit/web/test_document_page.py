@@ -28,6 +28,7 @@ from services.common.contracts.registry import (
 from services.common.contracts.retention import DisposalStanding, WithheldReason
 from services.web.document_page import (
     FINDING_NAMES,
+    FINDING_NEXT_STEPS,
     chosen_page,
     document_history,
     document_page,
@@ -141,8 +142,9 @@ def test_a_download_refused_for_an_altered_original_says_why() -> None:
     assert re.search(r"下载原件：原件被改动</td><td[^>]*>拒绝<", shown)
 
 
-def test_every_kind_of_fixity_finding_has_a_name() -> None:
+def test_every_kind_of_fixity_finding_has_a_name_and_what_to_do() -> None:
     assert set(FINDING_NAMES) == set(get_args(FixityFindingKind))
+    assert set(FINDING_NEXT_STEPS) == set(get_args(FixityFindingKind))
 
 
 def test_versions_come_newest_first_with_the_changed_fields_by_their_labels() -> None:

@@ -11,28 +11,34 @@ import pytest
 
 from services.common.auth import Principal
 from services.common.contracts.retention import (
+    DESTRUCTION_STATUS_NAMES,
     Appraisal,
     Destruction,
     RegisterItem,
+    RetentionSchedule,
+    RetentionYears,
     Sweep,
     SweepItem,
+    SweepSummary,
     Tombstone,
 )
 from services.common.paging import LIST_PAGE
 from services.common.retention import WITNESS_ROLES
 from services.web.links import sweep_url
-from services.web.names import CATEGORY_BY_CODE
+from services.web.names import CATEGORY_BY_CODE, CLASS_BY_CODE
 from services.web.navigation import layout as page_layout
 from services.web.retention_api import HoldForm
 from services.web.retention_page import (
     DECISION_NAMES,
     FOLDED_CHOICES,
     MISSING_NAMES,
+    SWEEP_STATUS_NAMES,
     abilities,
     destroyed_lines,
     destruction_page,
     may_read,
     may_read_register,
+    schedule_lines,
     sweep_page,
     unknown_archive_nos,
 )
@@ -91,6 +97,26 @@ def test_the_register_page_marks_a_held_item_and_offers_compliance_its_withdrawa
     assert not destruction_page(compliance, executing).cancellable
 
 
+def test_the_register_says_which_items_are_shredded_by_their_security_level() -> None:
+    """R6: confidential material is shredded; the witnesses check the items as listed."""
+    item = RegisterItem(
+        position=1, document_id="doc-1", archive_no="1990-payment-A-0302-0001", title="押金收据",
+        category="payment", household="A-0302", filed_at=date(1990, 1, 15),
+        retention_class="long", disposal_due=date(2020, 1, 15), pages=1,
+        security="confidential", state="pending", label="待销毁")
+    ordinary = msgspec.structs.replace(item, position=2, document_id="doc-2",
+                                       security="ordinary")
+    register = msgspec.structs.replace(REGISTER, items=[item, ordinary])
+    witness = _person("archivist")
+    shown = {language: shared_pages().html(language, "destruction.html", page_layout(
+        witness, "/ui/destructions/d1", "token") | {
+        "view": destruction_page(witness, register), "category_names": CATEGORY_BY_CODE,
+        "done": "", "refused": "", "at": ""}) for language in ("zh", "en")}
+    assert re.search(r'data-label="密级">机密（粉碎）</td>', shown["zh"])
+    assert re.search(r'data-label="密级">普通</td>', shown["zh"])
+    assert "Confidential (shred)" in shown["en"]
+
+
 def test_an_execution_finished_by_the_time_the_page_shows_says_it_is_done() -> None:
     """A small register is carried out before the redirect lands: its page says it was
     done, not that it has begun, when every item already reads 已销毁."""
@@ -132,13 +158,14 @@ def test_what_an_item_still_needs_names_roles_in_chinese_only() -> None:
 
 
 def _holds_html(language: str, refused: str, destroyed: object = None,
-                unknown: object = None, people: dict[str, str] | None = None) -> str:
+                unknown: object = None, people: dict[str, str] | None = None,
+                done: str = "") -> str:
     compliance = _person("compliance")
     return shared_pages().html(language, "holds.html", page_layout(  # type: ignore[arg-type]
         compliance, "/ui/holds", "token") | {
         "lines": [], "can": abilities(compliance), "categories": CATEGORY_BY_CODE,
         "form": HoldForm(reason="诉讼", documents="1992-decoration-A-1201-0001"),
-        "refused": refused, "done": "", "destroyed": destroyed_lines(destroyed),
+        "refused": refused, "done": done, "destroyed": destroyed_lines(destroyed),
         "unknown": unknown_archive_nos(unknown), "people": people or {}})
 
 
@@ -470,3 +497,36 @@ def test_a_register_of_many_documents_is_offered_folded_all_ticked() -> None:
     assert form.index("</details>") < form.index("编制销毁清册</button>")
     few = _sweep_html(_approved_sweep(_item("0001")))
     assert "<details><summary>共" not in few[few.index('action="/ui/sweeps/s1/destruction"'):]
+
+
+def test_the_list_of_sweeps_says_how_many_items_an_approved_one_has_still_to_destroy() -> None:
+    """An approved sweep's work left (items held, lent or not yet destroyed) is said and
+    linked to the sweep's register form; one with nothing left reads 已批准 alone."""
+    schedule = RetentionSchedule(classes={"repair": "short"},
+                                 years=RetentionYears(long=30, short=10), updated_at=None,
+                                 updated_by=None)
+    started = datetime(2030, 1, 10, 1, tzinfo=UTC)
+    sweeps = [SweepSummary(sweep_id=sweep_id, status="approved", as_of=date(2030, 1, 10),
+                           created_by="qian", created_at=started, items=11, waiting=waiting,
+                           destroy_after=date(2030, 7, 13))
+              for sweep_id, waiting in (("s1", 3), ("s0", 0))]
+    compliance = _person("compliance")
+    shown = {language: shared_pages().html(language, "retention.html", page_layout(
+        compliance, "/ui/retention", "token") | {
+        "schedule": schedule, "lines": schedule_lines(schedule), "classes": CLASS_BY_CODE,
+        "sweeps": sweeps, "category_names": CATEGORY_BY_CODE,
+        "sweep_status_names": SWEEP_STATUS_NAMES,
+        "destruction_status_names": DESTRUCTION_STATUS_NAMES, "destructions": [],
+        "dry_run": None, "can": abilities(compliance), "refused": "", "done": "",
+        "at": ""}) for language in ("zh", "en")}
+    assert '已批准 · <a href="/ui/sweeps/s1#destroy">3 件待销毁</a>' in shown["zh"]
+    assert shown["zh"].count("件待销毁") == 1
+    assert "3 to destroy" in shown["en"]
+
+
+def test_a_released_hold_says_its_approved_documents_may_go_on_a_register_now() -> None:
+    """A document approved for destruction while held waits on its sweep (R5, R7): once
+    released it goes on a register from that sweep's page now, not at a later sweep."""
+    chinese, english = (_holds_html(language, "", done="released") for language in ("zh", "en"))
+    assert "现在就可以在所属清理清单的页面（保管与销毁）编入销毁清册" in chinese
+    assert "may now go on a destruction register from their sweep's page" in english

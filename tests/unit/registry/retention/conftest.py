@@ -105,14 +105,17 @@ class Retention(LocalRegistry):
         assert sweep.sweep_id is not None
         return await self.services.sweeps.approve(person("zhao"), sweep.sweep_id, note=None)
 
-    async def register(self, documents: list[DocumentRecord], **fields: Any) -> Destruction:
-        """Approved, waited out (R5), drawn up in a register."""
+    async def register(self, documents: list[DocumentRecord], *,
+                       listing: list[DocumentRecord] | None = None) -> Destruction:
+        """Approved, waited out (R5), drawn up in a register (of ``listing`` only, when
+        given)."""
         sweep = await self.approved(documents)
         assert sweep.destroy_after is not None
         self.clock.set(datetime.combine(sweep.destroy_after, START.timetz()))
         assert sweep.sweep_id is not None
+        chosen = None if listing is None else [document.document_id for document in listing]
         return await self.services.destructions.create(
-            person("qian"), DestructionRequest(sweep_id=sweep.sweep_id, **fields))
+            person("qian"), DestructionRequest(sweep_id=sweep.sweep_id, documents=chosen))
 
     async def witnessed(self, documents: list[DocumentRecord]) -> Destruction:
         register = await self.register(documents)

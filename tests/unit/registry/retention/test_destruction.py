@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from services.common.contracts.retention import Destruction
+from services.common.contracts.retention import Destruction, SweepSummary
 from services.common.errors import Conflict, Forbidden, NotFound
 from services.registry.destruction.models import DestructionRequest, WitnessSignature
 from services.registry.holds.models import HoldRequest
@@ -428,12 +428,7 @@ async def test_the_sweep_names_the_register_that_lists_an_item_until_it_is_execu
     """The sweep's page offers a register only the items no open register lists."""
     listed, free = await retention.file(household="A-1201"), await retention.file(
         household="A-1202")
-    sweep = await retention.approved([listed, free])
-    assert sweep.sweep_id is not None
-    assert sweep.destroy_after is not None
-    retention.clock.set(datetime.combine(sweep.destroy_after, START.timetz()))
-    register = await retention.services.destructions.create(person("qian"), DestructionRequest(
-        sweep_id=sweep.sweep_id, documents=[listed.document_id]))
+    register = await retention.register([listed, free], listing=[listed])
     sweep = await retention.services.sweeps.get(person("qian"), register.sweep_id)
     assert {i.document_id: i.destruction_id for i in sweep.items} == {
         listed.document_id: register.destruction_id, free.document_id: None}
@@ -529,3 +524,27 @@ async def test_where_a_document_stands_is_not_told_of_one_the_reader_may_not_see
         await retention.services.destructions.standing(person("ma"), secret.document_id)
     with pytest.raises(NotFound):
         await retention.services.destructions.standing(person("qian"), "no-such-document")
+
+
+async def test_the_list_of_sweeps_counts_what_an_approved_one_still_has_to_destroy(
+        retention: Retention) -> None:
+    """An approved sweep reads 已批准 from its approval to the last of its items destroyed;
+    the list says how many still wait (held, lent or not yet on a register executed), so
+    a compliance officer sees which sweep asks for work."""
+    destroyed, held = await retention.file(), await retention.file()
+    register = await retention.register([destroyed, held], listing=[destroyed])
+    await retention.services.holds.place(person("qian"), HoldRequest(
+        reason="诉讼保全", documents=[held.document_id]))
+
+    def waiting(summaries: list[SweepSummary]) -> list[tuple[int, int]]:
+        return [(summary.items, summary.waiting) for summary in summaries]
+
+    listed = await retention.services.sweeps.summaries(status=None, limit=10, offset=0)
+    assert waiting(listed) == [(2, 2)]
+    for witness in ("wang", "sun"):
+        await retention.services.destructions.witness(person(witness),
+                                                      register.destruction_id, SIGNED)
+    await retention.services.destructions.execute(person("qian"), register.destruction_id)
+    await retention.services.destructions.executor.wait()
+    listed = await retention.services.sweeps.summaries(status=None, limit=10, offset=0)
+    assert waiting(listed) == [(2, 1)]

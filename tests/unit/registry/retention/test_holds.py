@@ -120,6 +120,22 @@ async def test_placing_a_hold_is_audited_on_each_named_document(retention: Reten
         "hold_placed", hold.hold_id, "诉讼保全")
 
 
+async def test_a_household_hold_s_own_entry_counts_no_documents_it_does_not_name(
+        retention: Retention) -> None:
+    """A hold's own entry counts the documents it names; a household or category hold
+    names none, and its scope says what it holds ("户号：A-1201；文件：0" read as a hold of
+    nothing, the household's documents held all the same)."""
+    document = await retention.file(household="A-1201", category="repair")
+    scoped = await retention.services.holds.place(person("qian"), HoldRequest(
+        reason="审计", household="A-1201"))
+    named = await retention.services.holds.place(person("qian"), HoldRequest(
+        reason="诉讼保全", documents=[document.document_id]))
+    own = [entry for entry in await retention.audit(action="hold_placed")
+           if entry.document_id is None]
+    assert {entry.detail["hold_id"]: entry.detail.get("documents") for entry in own} == {
+        scoped.hold_id: None, named.hold_id: 1}
+
+
 async def test_releasing_a_hold_is_audited_on_each_named_document(
         retention: Retention) -> None:
     document = await retention.file()

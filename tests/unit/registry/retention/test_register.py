@@ -127,3 +127,18 @@ def test_the_printed_register_gives_the_day_destruction_may_start_from() -> None
     """R5: the registry allows it on destroy_after itself."""
     text = _text(register.pdf(REGISTER, COMPANY_ZONE, names={}))
     assert "可销毁日期：2024-12-03 起" in text
+
+
+def test_a_confidential_item_is_printed_as_one_to_shred() -> None:
+    """R6: confidential material is shredded; the register says which items are, on
+    paper and in the CSV (the column after the id, the others keeping their places)."""
+    shredded = Destruction(**{**{f: getattr(REGISTER, f) for f in REGISTER.__struct_fields__},
+                              "items": [_item(1, security="confidential"),
+                                        _item(2, security="secret"), _item(3)]})
+    rows = list(csv.DictReader(io.StringIO(
+        register.csv(shredded, COMPANY_ZONE).decode("utf-8-sig"))))
+    text = _text(register.pdf(shredded, COMPANY_ZONE, names={}))
+    assert [row["密级"] for row in rows] == ["机密（粉碎）", "绝密（粉碎）", "普通"]
+    assert register.CSV_HEADER[-2:] == ("document_id", "密级")
+    assert "机密（粉碎）" in text
+    assert "绝密（粉碎）" in text

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import calendar
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from services.common.config import Settings
 from services.common.contracts.retention import Appraisal
 from services.common.errors import ValidationFailed
 from services.registry.destruction.rules import register_label, witnesses_missing
@@ -74,6 +76,24 @@ def test_a_kept_document_is_due_again(agreed: Agreement, due: date | None) -> No
 
 def test_approved_items_wait_the_configured_days() -> None:
     assert destroy_after(date(2024, 6, 3), wait_days=183) == date(2024, 12, 3)
+
+
+def test_by_default_approved_items_wait_six_calendar_months_at_least() -> None:
+    """R5 says six months: approved on 1 March, not destroyed before 1 September (183 days
+    end on 31 August; six months run up to 184 days, March to August, July to
+    December)."""
+    wait_days = Settings().destruction_wait_days
+    approvals = [date(2030, 1, 1) + timedelta(days=n) for n in range(366 * 4)]
+    early = [day for day in approvals
+             if destroy_after(day, wait_days=wait_days) < _six_months_after(day)]
+    assert early == []
+    assert destroy_after(date(2030, 3, 1), wait_days=wait_days) == date(2030, 9, 1)
+
+
+def _six_months_after(day: date) -> date:
+    month = day.month + 6
+    year, month = day.year + (month - 1) // 12, (month - 1) % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @pytest.mark.parametrize(("witnesses", "missing"), [
