@@ -196,6 +196,26 @@ def test_an_unreachable_postgresql_is_waited_for_until_ctrl_c(tmp_path: Path) ->
         ["serve", "--port", str(free_port())], tmp_path, environment))
 
 
+def test_an_unreachable_elasticsearch_is_said_in_the_archives_words_not_the_clients(
+        tmp_path: Path) -> None:
+    """The Elasticsearch client logged each retry and each node it set aside, a traceback
+    in each, before the archive's one line saying what it waits for and what to check."""
+    environment = clean_environment(ARCHIVE_DATA_DIR=str(tmp_path / "data"),
+                                    ARCHIVE_ELASTICSEARCH_URL=f"http://127.0.0.1:{free_port()}")
+    started = subprocess.Popen([*ARCHIVE, "serve", "--port", str(free_port())], cwd=tmp_path,
+                               env=environment, stderr=subprocess.PIPE, text=True)
+    assert started.stderr is not None
+    said = []
+    for line in started.stderr:
+        said.append(line.rstrip("\n"))
+        if "cannot reach Elasticsearch" in line:
+            break
+    started.send_signal(signal.SIGINT)
+    started.communicate(timeout=30)
+    assert "check ARCHIVE_ELASTICSEARCH_URL; waiting for it" in said[-1], said
+    assert [line for line in said if '"elastic_transport' in line] == []
+
+
 @pytest.fixture
 def nothing_at_the_default_server() -> Iterator[None]:
     """Hold the default server's port (``archive serve``'s, 8000) without listening, so
