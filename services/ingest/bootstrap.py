@@ -48,6 +48,7 @@ from services.ingest.extraction import (
     OcrEngine,
     OcrEngineName,
     TesseractEngine,
+    require_models,
 )
 from services.ingest.extraction.ppocr import PpOcrEngine
 from services.ingest.fixity.checker import FixityChecker
@@ -82,7 +83,11 @@ def engine_named(name: OcrEngineName) -> OcrEngine:
 
 
 def ocr_engine(settings: Settings) -> OcrEngine:
-    """The engine ``ARCHIVE_OCR_ENGINE`` names, checked at start-up."""
+    """The engine ``ARCHIVE_OCR_ENGINE`` names, checked at start-up with the Tesseract
+    models it needs: ``ARCHIVE_OCR_LANGUAGES`` (Tesseract's) and orientation detection
+    (``osd``, both engines')."""
+    languages = settings.ocr_languages.split("+") if settings.ocr_engine == "tesseract" else []
+    require_models([*languages, "osd"])
     return engine_named(settings.ocr_engine)
 
 

@@ -143,6 +143,19 @@ def test_a_failed_migration_step_is_one_line_in_serve_and_migrate_and_changes_no
         assert db.execute("SELECT count(*) FROM loan_documents").fetchone() == (1,)
 
 
+@pytest.mark.parametrize("engine", ["tesseract", "ppocr"])
+def test_a_models_directory_without_the_models_stops_serve_in_one_line(
+        tmp_path: Path, engine: str) -> None:
+    """Served, every upload failed after five attempts, 'no Tesseract models in …', the
+    documents blamed (fix the failed files) for what the operator had to put right."""
+    (tmp_path / "tessdata").mkdir()
+    result = run(["serve", "--port", str(free_port())], tmp_path,
+                 env={"ARCHIVE_OCR_ENGINE": engine,
+                      "TESSDATA_PREFIX": str(tmp_path / "tessdata")})
+    line = _one_line_naming(result, f"in {tmp_path / 'tessdata'}", "TESSDATA_PREFIX")
+    assert ("'chi_sim', 'chi_tra', 'eng', 'osd'" if engine == "tesseract" else "'osd'") in line
+
+
 def test_a_taken_port_is_one_clear_message(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
