@@ -50,6 +50,11 @@ ElasticsearchIndexName = Annotated[str, msgspec.Meta(
     pattern=rf"^[a-z0-9][a-z0-9_-]{{0,199}}{END}",
     description="an index name: lowercase letters, digits, '-' and '_'",
 )]
+BucketName = Annotated[str, msgspec.Meta(
+    pattern=rf"^[a-z0-9][a-z0-9.-]{{1,61}}[a-z0-9]{END}",
+    description="an S3 bucket name: 3-63 lowercase letters, digits, '.' and '-', "
+                "beginning and ending with a letter or digit",
+)]
 Key = Annotated[str, msgspec.Meta(
     min_length=32,
     description="a key of at least 32 characters (make one with: openssl rand -base64 48)",
@@ -66,7 +71,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     s3_endpoint: str | None = None
     s3_access_key: str | None = None
     s3_secret_key: str | None = None
-    s3_bucket: str = "archive"
+    s3_bucket: BucketName = "archive"
     s3_region: str = "us-east-1"
     elasticsearch_url: str | None = None
     elasticsearch_index: ElasticsearchIndexName = ELASTICSEARCH_INDEX

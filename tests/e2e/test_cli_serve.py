@@ -52,6 +52,7 @@ def test_bad_configuration_stops_with_one_line_naming_the_variable(tmp_path: Pat
     ("ARCHIVE_DATA_DIR", "/dev/null/x"),
     ("ARCHIVE_ELASTICSEARCH_URL", "127.0.0.1:9200"),
     ("ARCHIVE_ELASTICSEARCH_URL", "htp://127.0.0.1:9200"),
+    ("ARCHIVE_S3_BUCKET", "Archive_Files"),
 ])
 def test_a_bad_value_that_once_ended_in_a_traceback_is_one_line(
         tmp_path: Path, variable: str, value: str) -> None:

@@ -50,6 +50,8 @@ def test_no_configuration_means_embedded_defaults() -> None:
     ("ARCHIVE_REGISTRY_URL", "10.0.0.5:8000"),
     ("ARCHIVE_INGEST_URL", "http//ingest:8000"),
     ("ARCHIVE_SEARCH_URL", "http://"),
+    ("ARCHIVE_S3_BUCKET", "Archive_Files"),
+    ("ARCHIVE_S3_BUCKET", "ab"),
 ])
 def test_a_bad_value_names_its_variable(variable: str, value: str) -> None:
     with pytest.raises(ConfigError) as caught:
