@@ -169,16 +169,19 @@ def test_a_taken_port_is_one_clear_message(tmp_path: Path) -> None:
 
 
 def _until_it_waits_for_the_database(argv: list[str], tmp_path: Path,
-                                     environment: dict[str, str]) -> tuple[list[str], str]:
+                                     environment: dict[str, str], *,
+                                     waiting: str = "cannot reach the database"
+                                     ) -> tuple[list[str], str]:
     """What ``archive ARGV`` says on standard error up to the line saying it cannot reach
-    its (unreachable) database, and after it, once Ctrl-C stopped it."""
+    its (unreachable) database (or what ``waiting`` names), and after it, once Ctrl-C
+    stopped it."""
     started = subprocess.Popen([*ARCHIVE, *argv], cwd=tmp_path, env=environment,
                                stderr=subprocess.PIPE, text=True)
     assert started.stderr is not None
     said = []
     for line in started.stderr:
         said.append(line.rstrip("\n"))
-        if "cannot reach the database" in line:
+        if waiting in line:
             break
     started.send_signal(signal.SIGINT)
     _, rest = started.communicate(timeout=30)
@@ -216,16 +219,8 @@ def test_an_unreachable_elasticsearch_is_said_in_the_archives_words_not_the_clie
     in each, before the archive's one line saying what it waits for and what to check."""
     environment = clean_environment(ARCHIVE_DATA_DIR=str(tmp_path / "data"),
                                     ARCHIVE_ELASTICSEARCH_URL=f"http://127.0.0.1:{free_port()}")
-    started = subprocess.Popen([*ARCHIVE, "serve", "--port", str(free_port())], cwd=tmp_path,
-                               env=environment, stderr=subprocess.PIPE, text=True)
-    assert started.stderr is not None
-    said = []
-    for line in started.stderr:
-        said.append(line.rstrip("\n"))
-        if "cannot reach Elasticsearch" in line:
-            break
-    started.send_signal(signal.SIGINT)
-    started.communicate(timeout=30)
+    said, _ = _until_it_waits_for_the_database(["serve", "--port", str(free_port())], tmp_path,
+                                               environment, waiting="cannot reach Elasticsearch")
     assert "check ARCHIVE_ELASTICSEARCH_URL; waiting for it" in said[-1], said
     assert [line for line in said if '"elastic_transport' in line] == []
 

@@ -1,8 +1,9 @@
 """``archive ingest``, while uploading and with ``--wait`` after the uploads were accepted:
 a server that stops answering (restarted, upgraded), or whose database is away for a
 moment (it answers 503), is waited for, as the files sent are safe on it, and a server
-that stays away ends the wait saying so and what to do. The server and PostgreSQL are real; the fault is in the network to them
-(``Relay``), as a restart leaves it: refused connections."""
+that stays away ends the wait saying so and what to do. The server and PostgreSQL are
+real; the fault is in the network to them (``Relay``), as a restart leaves it: refused
+connections."""
 
 from __future__ import annotations
 
@@ -101,13 +102,21 @@ def test_a_server_that_stays_away_ends_the_wait_saying_the_uploads_are_safe(
     assert "Run the same command again once the server is back" in gave_up.value.message
 
 
+def _on_relayed_database(start_archive_server: StartServer, cluster: PostgresCluster,
+                         network: Network) -> tuple[ArchiveServer, str]:
+    """A server whose PostgreSQL database is reached through ``network``, and that
+    database's own URL."""
+    url = cluster.url(cluster.create_database())
+    migrate_all({name: url for name in SERVICE_NAMES})
+    relayed = url.replace(f":{cluster.port}/", f":{network.relay.port}/")
+    return start_archive_server(database_url=relayed), url
+
+
 def test_a_database_away_for_a_moment_is_waited_for_until_the_server_answers_again(
         start_archive_server: StartServer, postgres_cluster: PostgresCluster,
         database_network: Network, tmp_path: Path) -> None:
-    url = postgres_cluster.url(postgres_cluster.create_database())
-    migrate_all({name: url for name in SERVICE_NAMES})
-    relayed = url.replace(f":{postgres_cluster.port}/", f":{database_network.relay.port}/")
-    server = start_archive_server(database_url=relayed)
+    server, url = _on_relayed_database(start_archive_server, postgres_cluster,
+                                       database_network)
     token = server.add_user("li.archivist", "archivist")
     output = io.StringIO()
     # On PostgreSQL the jobs are done by 'archive worker' (the server runs none).
@@ -176,10 +185,7 @@ def test_a_server_that_stays_away_while_uploading_says_a_re_run_sends_only_the_r
 def test_a_database_away_while_uploading_is_waited_for_not_taken_for_a_bad_file(
         start_archive_server: StartServer, postgres_cluster: PostgresCluster,
         database_network: Network, tmp_path: Path) -> None:
-    url = postgres_cluster.url(postgres_cluster.create_database())
-    migrate_all({name: url for name in SERVICE_NAMES})
-    relayed = url.replace(f":{postgres_cluster.port}/", f":{database_network.relay.port}/")
-    server = start_archive_server(database_url=relayed)
+    server, _ = _on_relayed_database(start_archive_server, postgres_cluster, database_network)
     token = server.add_user("li.archivist", "archivist")
     output = io.StringIO()
     items = [_letter(tmp_path)]
