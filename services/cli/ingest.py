@@ -34,7 +34,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from services.cli.client import AWAY_S, Api, StayedAway, api_options
+from services.cli.client import AWAY_S, Api, StayedAway, api_options, duration
 from services.cli.named import CATEGORY, DAY, HOUSEHOLD, SECURITY_LEVEL
 from services.cli.terminal import tables
 from services.common.clock import SystemClock
@@ -53,6 +53,9 @@ from services.common.objectstore import file_sha256
 
 T = TypeVar("T")
 POLL_S = 0.5
+UNTAKEN_S = 120.0
+"""How long ``--wait`` sees an upload queued before it says no worker may be reading
+them (as ``/ready`` says it to an admin)."""
 POLL_WINDOW = 8
 
 
@@ -246,7 +249,7 @@ def _record(item: Item, job_id: str, status: JobStatus, document_id: str | None,
 
 
 def wait_for_jobs(api: Api, items: list[Item], console: Console, *,
-                  server_away_s: float = AWAY_S) -> None:
+                  server_away_s: float = AWAY_S, untaken_s: float = UNTAKEN_S) -> None:
     """Follow every queued job until it is done or failed, waiting up to ``server_away_s``
     for a server that stops answering or a part behind it that is away
     (``patient_job_view``); if it does not come back, say that the files are safe on it
@@ -259,8 +262,8 @@ def wait_for_jobs(api: Api, items: list[Item], console: Console, *,
     pages = 0
     with _progress(console) as progress:
         task = progress.add_task("extracting", total=len(waiting), pages=0, rate="")
-        jobs = finished_jobs(patient_job_view(api, console, away_s=server_away_s),
-                             list(waiting))
+        jobs = finished_jobs(patient_job_view(api, console, away_s=server_away_s,
+                                              untaken_s=untaken_s), list(waiting))
         done = 0
         try:
             for job in jobs:
@@ -287,18 +290,34 @@ def _finished(job: JobView, items: list[Item]) -> None:
             item.status = "duplicate" if item.status == "duplicate" else "done"
 
 
-def patient_job_view(api: Api, console: Console, *, away_s: float
-                     ) -> Callable[[str], JobView]:
+def patient_job_view(api: Api, console: Console, *, away_s: float,
+                     untaken_s: float = UNTAKEN_S) -> Callable[[str], JobView]:
     """How a job stands, waiting up to ``away_s`` (``Api.patiently``) for a server that
     cannot be reached or a part behind it that is away; ``StayedAway`` when it stays
-    away longer."""
+    away longer. A job seen queued for ``untaken_s`` is said once: no worker may be
+    reading uploads (none started, with ``ARCHIVE_DATABASE_URL``), and the wait goes on."""
+    queued_since: dict[str, float] = {}
+    said = False
 
     def job_view(job_id: str) -> JobView:
-        return api.patiently(lambda: api.ingest.job(api.token, job_id), say=console.print,
-                             meanwhile="The uploads are safe on the server",
-                             then="waiting for the jobs", away_s=away_s)
+        nonlocal said
+        job = api.patiently(lambda: api.ingest.job(api.token, job_id), say=console.print,
+                            meanwhile="The uploads are safe on the server",
+                            then="waiting for the jobs", away_s=away_s)
+        if job.status != "queued":
+            queued_since.pop(job_id, None)
+        elif not said and (time.monotonic() - queued_since.setdefault(job_id, time.monotonic())
+                           >= untaken_s):
+            said = True
+            console.print(f"No worker has taken up the uploads in {duration(untaken_s)}: "
+                          "the server's workers are busy, or none is running (with "
+                          "ARCHIVE_DATABASE_URL set, uploads are read by 'archive worker' "
+                          "processes); an admin's /ready says which under ingest.workers. "
+                          "Still waiting (Ctrl-C stops waiting, not the uploads)…")
+        return job
 
     return job_view
+
 
 
 def finished_jobs(

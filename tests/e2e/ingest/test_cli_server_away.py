@@ -28,6 +28,7 @@ from tests.fixtures.app import ArchiveServer, StartServer
 from tests.fixtures.postgres import PostgresCluster
 from tests.support.processes import ARCHIVE, clean_environment, setting_variables
 from tests.support.relay import Relay
+from tests.support.waiting import eventually
 
 
 class Network:
@@ -112,6 +113,16 @@ def _on_relayed_database(start_archive_server: StartServer, cluster: PostgresClu
     return start_archive_server(database_url=relayed), url
 
 
+def _worker(server: ArchiveServer, url: str) -> subprocess.Popen[bytes]:
+    """On PostgreSQL the jobs are done by 'archive worker' (the server runs none)."""
+    return subprocess.Popen(
+        [*ARCHIVE, "worker", "--concurrency", "1"], stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, env=clean_environment(
+            setting_variables({"database_url": url, "data_dir": server.settings.data_dir,
+                               "registry_url": server.url}),
+            ARCHIVE_SECRET_KEY=server.settings.signing_key()))
+
+
 def test_a_database_away_for_a_moment_is_waited_for_until_the_server_answers_again(
         start_archive_server: StartServer, postgres_cluster: PostgresCluster,
         database_network: Network, tmp_path: Path) -> None:
@@ -119,13 +130,7 @@ def test_a_database_away_for_a_moment_is_waited_for_until_the_server_answers_aga
                                        database_network)
     token = server.add_user("li.archivist", "archivist")
     output = io.StringIO()
-    # On PostgreSQL the jobs are done by 'archive worker' (the server runs none).
-    worker = subprocess.Popen(
-        [*ARCHIVE, "worker", "--concurrency", "1"], stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, env=clean_environment(
-            setting_variables({"database_url": url, "data_dir": server.settings.data_dir,
-                               "registry_url": server.url}),
-            ARCHIVE_SECRET_KEY=server.settings.signing_key()))
+    worker = _worker(server, url)
     try:
         with Api(server.url, token) as api:
             items = _uploaded(server, api, tmp_path)
@@ -199,3 +204,38 @@ def test_a_database_away_while_uploading_is_waited_for_not_taken_for_a_bad_file(
     said = output.getvalue()
     assert f"{server.url} answers, but cannot reach the database at " in said
     assert f"{server.url} answers again; uploading the rest" in said
+
+
+def test_uploads_no_worker_takes_up_are_said_once_and_still_waited_for(
+        start_archive_server: StartServer, postgres_cluster: PostgresCluster,
+        tmp_path: Path) -> None:
+    """An archive moved onto PostgreSQL whose operator started no 'archive worker': the
+    wait went on without a word. Once it is said, the worker is started; the job ends."""
+    url = postgres_cluster.url(postgres_cluster.create_database())
+    migrate_all(dict.fromkeys(SERVICE_NAMES, url))
+    server = start_archive_server(database_url=url)
+    token = server.add_user("li.archivist", "archivist")
+    output = io.StringIO()
+    workers: list[subprocess.Popen[bytes]] = []
+
+    def start_a_worker_once_said() -> None:
+        eventually(lambda: "No worker has taken up" in output.getvalue(),
+                   what="the wait did not say that no worker took the upload")
+        workers.append(_worker(server, url))
+
+    said = threading.Thread(target=start_a_worker_once_said, daemon=True)
+    said.start()
+    try:
+        with Api(server.url, token) as api:
+            items = _uploaded(server, api, tmp_path)
+            wait_for_jobs(api, items, Console(file=output, width=400), untaken_s=1)
+    finally:
+        said.join(timeout=30)
+        for worker in workers:
+            worker.terminate()
+            worker.wait(timeout=30)
+    assert items[0].status == "done", items[0]
+    assert output.getvalue().count(
+        "No worker has taken up the uploads in 1 s: the server's workers are busy, or none "
+        "is running (with ARCHIVE_DATABASE_URL set, uploads are read by 'archive worker' "
+        "processes); an admin's /ready says which under ingest.workers.") == 1
