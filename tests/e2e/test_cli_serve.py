@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import socket
@@ -155,6 +156,30 @@ def test_a_models_directory_without_the_models_stops_serve_in_one_line(
                       "TESSDATA_PREFIX": str(tmp_path / "tessdata")})
     line = _one_line_naming(result, f"in {tmp_path / 'tessdata'}", "TESSDATA_PREFIX")
     assert ("'chi_sim', 'chi_tra', 'eng', 'osd'" if engine == "tesseract" else "'osd'") in line
+
+
+def test_a_search_index_the_user_may_not_write_says_whose_it_must_be(tmp_path: Path) -> None:
+    """It said to rebuild the index with 'archive reindex', which meets the same refusal.
+    As root, the permission is refused by running without the capability to override it."""
+    data = tmp_path / "data"
+    assert run(["migrate"], tmp_path).returncode == 0
+    (data / "index").mkdir(mode=0o555)
+    argv = ["serve", "--port", str(free_port())]
+    if os.geteuid() == 0:
+        environment = clean_environment()
+        environment.update({"ARCHIVE_DATA_DIR": str(data),
+                            "XDG_CONFIG_HOME": str(tmp_path / "config")})
+        result = subprocess.run(
+            ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-all",
+             *ARCHIVE, *argv], cwd=tmp_path, env=environment, capture_output=True,
+            text=True, timeout=60)
+    else:
+        result = run(argv, tmp_path)
+    assert result.returncode == 1, result.stderr
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert line.startswith(f"error: the search index at {data / 'index'} could not open: ")
+    assert "give that user ARCHIVE_DATA_DIR (chown -R), or run the archive as its owner" in line
+    assert "archive reindex" not in line
 
 
 def test_a_taken_port_is_one_clear_message(tmp_path: Path) -> None:
