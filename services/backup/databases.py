@@ -75,15 +75,13 @@ async def snapshot_databases(settings: Settings, staging: Path) -> list[Snapshot
 
 async def check_empty(settings: Settings, dumps: list[DatabaseDump]) -> None:
     """Refuse to restore over anything: the databases must not exist yet (embedded) or
-    hold no table (PostgreSQL), and be of the backup's kind."""
+    hold no table (PostgreSQL), and be of the backup's kind, or PostgreSQL for SQLite
+    (``onto_postgres``)."""
     postgres = any(dump.kind == "pg_dump" for dump in dumps)
     if postgres and settings.embedded:
         raise ConfigError("this backup holds a PostgreSQL dump: set ARCHIVE_DATABASE_URL "
                           "(and ARCHIVE_MIGRATION_DATABASE_URL) to an empty database")
-    if not postgres and not settings.embedded:
-        raise ConfigError("this backup holds the embedded SQLite databases: unset "
-                          "ARCHIVE_DATABASE_URL and restore into an empty ARCHIVE_DATA_DIR")
-    if not postgres:
+    if not postgres and settings.embedded:
         taken = [path.name for service in SERVICE_NAMES
                  if (path := _sqlite_file(settings, service)).exists()]
         if taken:

@@ -4,7 +4,9 @@ A restore SHALL, in order, checking before it writes anything:
 1. read ``latest.json`` and the manifest it names (its SHA-256 checked, its format one
    this release reads);
 2. refuse unless the databases, the object store and the search index are empty and the
-   databases of the backup's kind (an Elasticsearch index is shared by whoever names it:
+   databases of the backup's kind, or PostgreSQL for an embedded archive's SQLite
+   databases (``onto_postgres.py``: how an archive moves off the embedded defaults; an
+   Elasticsearch index is shared by whoever names it:
    filling one that holds documents would take a live archive's alias over);
 3. check the keys: one the backup carries is to be written to the data directory
    (unless the environment sets it, which must then be the backup's, by its check); one
@@ -49,6 +51,7 @@ from services.backup.models import (
 )
 from services.backup.named import named_originals
 from services.backup.objects import ObjectsIn, original_sha256, use_io_threads
+from services.backup.onto_postgres import load_sqlite_into_postgres
 from services.backup.stores import BackupStore, open_backup_store
 from services.backup.verify import verify_restored
 from services.common.backup_record import LastBackup, record_backup
@@ -230,6 +233,11 @@ class _Restore:
     async def _databases(self, dumps: list[tuple[DatabaseDump, Path]]) -> None:
         self.progress.stage("restoring the databases", total=len(dumps), unit="files")
         self.written.add("databases")
+        if not self.settings.embedded and all(dump.kind == "sqlite" for dump, _ in dumps):
+            await load_sqlite_into_postgres(self.settings,
+                                            {dump.name: path for dump, path in dumps})
+            self.progress.advance(len(dumps))
+            return
         for dump, path in dumps:
             await restore_database(self.settings, dump, path)
             self.progress.advance(1)

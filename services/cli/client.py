@@ -150,13 +150,13 @@ class Api:
                 now = time.monotonic()
                 if give_up_at is None:
                     give_up_at = now + away_s
-                    say(f"{away}. {meanwhile}; waiting up to {_duration(away_s)} for it to "
+                    say(f"{away}. {meanwhile}; waiting up to {duration(away_s)} for it to "
                         "come back…")
                 if now >= give_up_at:
                     raise StayedAway(
-                        f"{self.server} did not come back within {_duration(away_s)}"
+                        f"{self.server} did not come back within {duration(away_s)}"
                         if isinstance(exc, ServerUnreachable) else
-                        f"{away}, still after {_duration(away_s)}") from exc
+                        f"{away}, still after {duration(away_s)}") from exc
                 time.sleep(min(backoff.next_pause_s(), give_up_at - now))
                 continue
             if give_up_at is not None:
@@ -176,7 +176,7 @@ class Api:
         self._loop.close()
 
 
-def _duration(seconds: float) -> str:
+def duration(seconds: float) -> str:
     """``10 min``, ``45 s``: how long a command waits, as it says so."""
     return f"{seconds / 60:.0f} min" if seconds >= 60 else f"{seconds:.0f} s"
 

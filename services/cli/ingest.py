@@ -5,9 +5,10 @@ Each file is hashed first and the server asked whether it already holds those by
 batch uploads only what is missing; a file it holds filed otherwise than the metadata
 says (a manifest row put right, a security level raised) fails with the fields named
 (``filed_differently``): correct the filed record instead (its household too, D11).
-``--wait`` follows the jobs until every document is extracted and filed; a server lost
-meanwhile, or a part behind it that is away (its database restarting), is waited for
-(``AWAY_S``, ``Api.patiently``), as the uploads are safe on it. The summary
+``--wait`` follows the jobs until every document is extracted and filed. A server lost
+meanwhile, or a part behind it that is away (its database restarting, the object store),
+is waited for (``AWAY_S``, ``Api.patiently``), as the uploads are safe on it; while
+uploading too, before the next file is sent. The summary
 lists each file as done, queued, duplicate (with its pages) or failed (with the reason),
 and the command exits 1 if any failed.
 """
@@ -15,11 +16,11 @@ and the command exits 1 if any failed.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 from rich.console import Console
@@ -33,12 +34,12 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from services.cli.client import AWAY_S, Api, StayedAway, api_options
+from services.cli.client import AWAY_S, Api, StayedAway, api_options, duration
 from services.cli.named import CATEGORY, DAY, HOUSEHOLD, SECURITY_LEVEL
 from services.cli.terminal import tables
 from services.common.clock import SystemClock
 from services.common.config import load_settings
-from services.common.contracts.ingest import JobStatus, JobView
+from services.common.contracts.ingest import JobStatus, JobView, UploadReceipt
 from services.common.errors import ArchiveError
 from services.common.manifest import (
     MANIFEST_COLUMNS,
@@ -50,7 +51,11 @@ from services.common.manifest import (
 )
 from services.common.objectstore import file_sha256
 
+T = TypeVar("T")
 POLL_S = 0.5
+UNTAKEN_S = 120.0
+"""How long ``--wait`` sees an upload queued before it says no worker may be reading
+them (as ``/ready`` says it to an admin)."""
 POLL_WINDOW = 8
 
 
@@ -112,13 +117,13 @@ def ingest(api: Api, paths: tuple[Path, ...], manifest: Path | None, household: 
     if not items:
         raise click.UsageError("no files found to upload")
     console = Console(stderr=True)
-    upload_all(api, items, console)
-    if wait:
-        try:
+    try:
+        upload_all(api, items, console)
+        if wait:
             wait_for_jobs(api, items, console)
-        except ServerStayedAway:
-            print_summary(items)  # what is done, and which jobs are still queued
-            raise
+    except ServerStayedAway:
+        print_summary(items)  # what is done, and which files and jobs are still waiting
+        raise
     print_summary(items)
     if any(item.status == "failed" for item in items):
         raise SystemExit(1)
@@ -173,22 +178,42 @@ def _rate(done: int, started: float) -> str:
     return f"{done * 60 / elapsed:.1f} files/min"
 
 
-def upload_all(api: Api, items: list[Item], console: Console) -> None:
+def upload_all(api: Api, items: list[Item], console: Console, *,
+               server_away_s: float = AWAY_S) -> None:
+    """Upload every pending item. A server that stops answering (restarted, upgraded), or
+    a part behind it that is away (its database restarting, the object store), is waited
+    for up to ``server_away_s`` (``Api.patiently``), as ``--wait`` waits: the files
+    uploaded so far are safe on it, and the rest are not the files' fault (each once
+    failed, "fix the failed files"). If it stays away, ``ServerStayedAway`` says so."""
     pending = [item for item in items if item.status == "pending"]
     started = time.monotonic()
+    uploaded = 0
     with _progress(console) as progress:
         task = progress.add_task("uploading", total=len(pending), pages="–", rate="")
-        for done, item in enumerate(pending, start=1):
-            upload_one(api, item)
-            progress.update(task, advance=1, rate=_rate(done, started))
+        try:
+            for item in pending:
+                upload_one(api, item, say=console.print, away_s=server_away_s)
+                uploaded += 1
+                progress.update(task, advance=1, rate=_rate(uploaded, started))
+        except StayedAway as exc:
+            raise ServerStayedAway(
+                f"{exc.message}. The {uploaded} of {len(pending)} files sent before are safe "
+                "on the server. Run the same command again once the server is back: it "
+                "uploads only what is missing.") from exc
 
 
-def upload_one(api: Api, item: Item) -> None:
+def upload_one(api: Api, item: Item, *, say: Callable[[str], None], away_s: float) -> None:
     """Upload ``item`` unless the server already holds its bytes as its metadata says
-    (bytes it holds otherwise are refused, ``filed_differently``, as their upload is)."""
+    (bytes it holds otherwise are refused, ``filed_differently``, as their upload is);
+    waiting up to ``away_s`` for a server, or a part behind it, that is away."""
     sha256 = file_sha256(item.path)
+
+    def patiently(ask: Callable[[], Coroutine[Any, Any, T]]) -> T:
+        return api.patiently(ask, say=say, meanwhile="The files uploaded so far are safe on "
+                             "the server", then="uploading the rest", away_s=away_s)
+
     try:
-        known = api.run(api.ingest.reupload_state(api.token, sha256, item.metadata))
+        known = patiently(lambda: api.ingest.reupload_state(api.token, sha256, item.metadata))
     except ArchiveError as exc:
         item.failed(exc.explained)
         return
@@ -197,14 +222,19 @@ def upload_one(api: Api, item: Item) -> None:
         _record(item, known.job_id, known.status, known.document_id, duplicate=True)
         return
     try:
-        with item.path.open("rb") as original:
-            receipt = api.run(api.ingest.upload(api.token, filename=item.path.name,
-                                                content=original, metadata=item.metadata))
+        receipt = patiently(lambda: _upload(api, item))
     except ArchiveError as exc:
         item.failed(exc.explained)
         return
     _record(item, receipt.job_id, receipt.status, receipt.document_id,
             duplicate=receipt.duplicate)
+
+
+async def _upload(api: Api, item: Item) -> UploadReceipt:
+    """The file sent afresh each time it is asked (a retry reads it from its start)."""
+    with item.path.open("rb") as original:
+        return await api.ingest.upload(api.token, filename=item.path.name, content=original,
+                                       metadata=item.metadata)
 
 
 def _record(item: Item, job_id: str, status: JobStatus, document_id: str | None, *,
@@ -219,7 +249,7 @@ def _record(item: Item, job_id: str, status: JobStatus, document_id: str | None,
 
 
 def wait_for_jobs(api: Api, items: list[Item], console: Console, *,
-                  server_away_s: float = AWAY_S) -> None:
+                  server_away_s: float = AWAY_S, untaken_s: float = UNTAKEN_S) -> None:
     """Follow every queued job until it is done or failed, waiting up to ``server_away_s``
     for a server that stops answering or a part behind it that is away
     (``patient_job_view``); if it does not come back, say that the files are safe on it
@@ -232,8 +262,8 @@ def wait_for_jobs(api: Api, items: list[Item], console: Console, *,
     pages = 0
     with _progress(console) as progress:
         task = progress.add_task("extracting", total=len(waiting), pages=0, rate="")
-        jobs = finished_jobs(patient_job_view(api, console, away_s=server_away_s),
-                             list(waiting))
+        jobs = finished_jobs(patient_job_view(api, console, away_s=server_away_s,
+                                              untaken_s=untaken_s), list(waiting))
         done = 0
         try:
             for job in jobs:
@@ -260,18 +290,34 @@ def _finished(job: JobView, items: list[Item]) -> None:
             item.status = "duplicate" if item.status == "duplicate" else "done"
 
 
-def patient_job_view(api: Api, console: Console, *, away_s: float
-                     ) -> Callable[[str], JobView]:
+def patient_job_view(api: Api, console: Console, *, away_s: float,
+                     untaken_s: float = UNTAKEN_S) -> Callable[[str], JobView]:
     """How a job stands, waiting up to ``away_s`` (``Api.patiently``) for a server that
     cannot be reached or a part behind it that is away; ``StayedAway`` when it stays
-    away longer."""
+    away longer. A job seen queued for ``untaken_s`` is said once: no worker may be
+    reading uploads (none started, with ``ARCHIVE_DATABASE_URL``), and the wait goes on."""
+    queued_since: dict[str, float] = {}
+    said = False
 
     def job_view(job_id: str) -> JobView:
-        return api.patiently(lambda: api.ingest.job(api.token, job_id), say=console.print,
-                             meanwhile="The uploads are safe on the server",
-                             then="waiting for the jobs", away_s=away_s)
+        nonlocal said
+        job = api.patiently(lambda: api.ingest.job(api.token, job_id), say=console.print,
+                            meanwhile="The uploads are safe on the server",
+                            then="waiting for the jobs", away_s=away_s)
+        if job.status != "queued":
+            queued_since.pop(job_id, None)
+        elif not said and (time.monotonic() - queued_since.setdefault(job_id, time.monotonic())
+                           >= untaken_s):
+            said = True
+            console.print(f"No worker has taken up the uploads in {duration(untaken_s)}: "
+                          "the server's workers are busy, or none is running (with "
+                          "ARCHIVE_DATABASE_URL set, uploads are read by 'archive worker' "
+                          "processes); an admin's /ready says which under ingest.workers. "
+                          "Still waiting (Ctrl-C stops waiting, not the uploads)…")
+        return job
 
     return job_view
+
 
 
 def finished_jobs(

@@ -50,6 +50,11 @@ ElasticsearchIndexName = Annotated[str, msgspec.Meta(
     pattern=rf"^[a-z0-9][a-z0-9_-]{{0,199}}{END}",
     description="an index name: lowercase letters, digits, '-' and '_'",
 )]
+BucketName = Annotated[str, msgspec.Meta(
+    pattern=rf"^[a-z0-9][a-z0-9.-]{{1,61}}[a-z0-9]{END}",
+    description="an S3 bucket name: 3-63 lowercase letters, digits, '.' and '-', "
+                "beginning and ending with a letter or digit",
+)]
 Key = Annotated[str, msgspec.Meta(
     min_length=32,
     description="a key of at least 32 characters (make one with: openssl rand -base64 48)",
@@ -66,7 +71,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     s3_endpoint: str | None = None
     s3_access_key: str | None = None
     s3_secret_key: str | None = None
-    s3_bucket: str = "archive"
+    s3_bucket: BucketName = "archive"
     s3_region: str = "us-east-1"
     elasticsearch_url: str | None = None
     elasticsearch_index: ElasticsearchIndexName = ELASTICSEARCH_INDEX
@@ -229,6 +234,13 @@ def load_settings(
                 s3_endpoint(endpoint)
             except ValueError:
                 raise ConfigError(f"{variable}: expected {S3_ENDPOINT_FORM}") from None
+    for variable, url, example in (
+            ("ARCHIVE_ELASTICSEARCH_URL", settings.elasticsearch_url, "http://elasticsearch:9200"),
+            ("ARCHIVE_REGISTRY_URL", settings.registry_url, "http://10.0.0.5:8000"),
+            ("ARCHIVE_INGEST_URL", settings.ingest_url, "http://10.0.0.5:8000"),
+            ("ARCHIVE_SEARCH_URL", settings.search_url, "http://10.0.0.5:8000")):
+        if url is not None and not _is_http_url(url):
+            raise ConfigError(f"{variable}: expected http(s)://host[:port], e.g. {example}")
     return settings
 
 
@@ -249,6 +261,20 @@ def s3_endpoint(value: str) -> tuple[str, bool]:
             or not (_HOST_NAME.match(host) or _is_address(host))):
         raise ValueError(value)
     return url.netloc, url.scheme == "https"
+
+
+def _is_http_url(value: str) -> bool:
+    """Whether ``value`` is an ``http(s)://host[:port][/path]`` URL. A URL without its
+    scheme once ended ``archive serve`` in a traceback, and one with a mistyped scheme
+    (``htp://``) made it wait for Elasticsearch for ever, as for a server not up yet."""
+    url = urlsplit(value)
+    try:
+        port = url.port
+    except ValueError:
+        return False
+    host = url.hostname or ""
+    return (url.scheme in ("http", "https") and port != 0 and not url.query
+            and not url.fragment and bool(_HOST_NAME.match(host) or _is_address(host)))
 
 
 def _is_address(host: str) -> bool:

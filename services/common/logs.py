@@ -26,5 +26,8 @@ def configure_logging(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("alembic", "httpx", "httpcore", "elastic_transport", "urllib3"):
+    for noisy in ("alembic", "httpx", "httpcore", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # Its warnings are each retry and each node set aside, a traceback in each (dozens a
+    # minute while Elasticsearch is away); the search service says it once, in its words.
+    logging.getLogger("elastic_transport").setLevel(logging.ERROR)

@@ -48,6 +48,7 @@ from services.ingest.extraction import (
     OcrEngine,
     OcrEngineName,
     TesseractEngine,
+    require_models,
 )
 from services.ingest.extraction.ppocr import PpOcrEngine
 from services.ingest.fixity.checker import FixityChecker
@@ -82,7 +83,11 @@ def engine_named(name: OcrEngineName) -> OcrEngine:
 
 
 def ocr_engine(settings: Settings) -> OcrEngine:
-    """The engine ``ARCHIVE_OCR_ENGINE`` names, checked at start-up."""
+    """The engine ``ARCHIVE_OCR_ENGINE`` names, checked at start-up with the Tesseract
+    models it needs: ``ARCHIVE_OCR_LANGUAGES`` (Tesseract's) and orientation detection
+    (``osd``, both engines')."""
+    languages = settings.ocr_languages.split("+") if settings.ocr_engine == "tesseract" else []
+    require_models([*languages, "osd"])
     return engine_named(settings.ocr_engine)
 
 
@@ -114,6 +119,26 @@ class Workers:
     @property
     def engine_name(self) -> str:
         return "ppocr" if isinstance(self.worker.engine, PpOcrEngine) else "tesseract"
+
+
+UNTAKEN_AFTER_S = 120.0
+"""How long an upload may wait for an ``archive worker``, none running any, before
+``/ready`` says no worker seems to be taking jobs: an idle worker claims one in seconds."""
+
+
+async def workers_apart_state(queue: JobQueue) -> str:
+    """``ingest.workers`` when the workers run apart (``archive worker``, with
+    ``ARCHIVE_DATABASE_URL``): degraded when uploads wait and none is being read, as they
+    wait for ever when no worker was started after the move to PostgreSQL."""
+    untaken = await queue.untaken(for_s=UNTAKEN_AFTER_S)
+    if untaken is None:
+        return "apart (run 'archive worker')"
+    count, since = untaken
+    minutes = max(1, round((queue.clock.now() - since).total_seconds() / 60))
+    return (f"degraded: {count} upload{'' if count == 1 else 's'} waiting {minutes} min for "
+            "a worker, and none being read: start 'archive worker' (ARCHIVE_DATABASE_URL "
+            "naming this database, ARCHIVE_REGISTRY_URL this server), or see why the "
+            "running ones take no jobs in their log")
 
 
 def build_workers(settings: Settings, queue: JobQueue, store: ObjectStore,
@@ -213,7 +238,7 @@ def build(ctx: Context) -> ServicePart:
         await engine.dispose()
 
     async def worker_state() -> str:
-        return await workers.state() if workers else "apart (run 'archive worker')"
+        return await workers.state() if workers else await workers_apart_state(queue)
 
     router = Router(
         path="/ingest",

@@ -276,6 +276,25 @@ class JobQueue:
             found = {str(status): int(count) for status, count in rows}
         return {status: found.get(status, 0) for status in JOB_STATUSES}
 
+    async def untaken(self, *, for_s: float) -> tuple[int, datetime] | None:
+        """The jobs a worker could have claimed ``for_s`` seconds ago or more, and since
+        when the first could, while no job runs on a live lease: nothing is claiming jobs
+        from this database (no ``archive worker`` running, or none reaching it). None
+        while a job runs (the workers may all be busy) or none has waited so long."""
+        now = self.clock.now()
+        waiting_since = sa.case((jobs.c.status == "queued", jobs.c.run_after),
+                                else_=jobs.c.lease_expires_at)
+        async with connect(self._reader) as conn:
+            running = (await conn.execute(sa.select(sa.func.count()).where(
+                jobs.c.status == "running", jobs.c.lease_expires_at > now))).scalar_one()
+            if running:
+                return None
+            count, since = (await conn.execute(
+                sa.select(sa.func.count(), sa.func.min(waiting_since)).where(
+                    jobs.c.status.in_(("queued", "running")),
+                    waiting_since <= now - timedelta(seconds=for_s)))).one()
+        return (int(count), since) if count else None
+
     async def census(self) -> JobCensus:
         """Per state, how many jobs and when the oldest was created; failed jobs by code
         (``/metrics``)."""

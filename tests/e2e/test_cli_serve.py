@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import socket
@@ -50,6 +51,9 @@ def test_bad_configuration_stops_with_one_line_naming_the_variable(tmp_path: Pat
     ("ARCHIVE_DATABASE_URL", "postgres://archive@127.0.0.1/archive"),
     ("ARCHIVE_LOG_LEVEL", "verbose"),
     ("ARCHIVE_DATA_DIR", "/dev/null/x"),
+    ("ARCHIVE_ELASTICSEARCH_URL", "127.0.0.1:9200"),
+    ("ARCHIVE_ELASTICSEARCH_URL", "htp://127.0.0.1:9200"),
+    ("ARCHIVE_S3_BUCKET", "Archive_Files"),
 ])
 def test_a_bad_value_that_once_ended_in_a_traceback_is_one_line(
         tmp_path: Path, variable: str, value: str) -> None:
@@ -141,6 +145,43 @@ def test_a_failed_migration_step_is_one_line_in_serve_and_migrate_and_changes_no
         assert db.execute("SELECT count(*) FROM loan_documents").fetchone() == (1,)
 
 
+@pytest.mark.parametrize("engine", ["tesseract", "ppocr"])
+def test_a_models_directory_without_the_models_stops_serve_in_one_line(
+        tmp_path: Path, engine: str) -> None:
+    """Served, every upload failed after five attempts, 'no Tesseract models in …', the
+    documents blamed (fix the failed files) for what the operator had to put right."""
+    (tmp_path / "tessdata").mkdir()
+    result = run(["serve", "--port", str(free_port())], tmp_path,
+                 env={"ARCHIVE_OCR_ENGINE": engine,
+                      "TESSDATA_PREFIX": str(tmp_path / "tessdata")})
+    line = _one_line_naming(result, f"in {tmp_path / 'tessdata'}", "TESSDATA_PREFIX")
+    assert ("'chi_sim', 'chi_tra', 'eng', 'osd'" if engine == "tesseract" else "'osd'") in line
+
+
+def test_a_search_index_the_user_may_not_write_says_whose_it_must_be(tmp_path: Path) -> None:
+    """It said to rebuild the index with 'archive reindex', which meets the same refusal.
+    As root, the permission is refused by running without the capability to override it."""
+    data = tmp_path / "data"
+    assert run(["migrate"], tmp_path).returncode == 0
+    (data / "index").mkdir(mode=0o555)
+    argv = ["serve", "--port", str(free_port())]
+    if os.geteuid() == 0:
+        environment = clean_environment()
+        environment.update({"ARCHIVE_DATA_DIR": str(data),
+                            "XDG_CONFIG_HOME": str(tmp_path / "config")})
+        result = subprocess.run(
+            ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-all",
+             *ARCHIVE, *argv], cwd=tmp_path, env=environment, capture_output=True,
+            text=True, timeout=60)
+    else:
+        result = run(argv, tmp_path)
+    assert result.returncode == 1, result.stderr
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert line.startswith(f"error: the search index at {data / 'index'} could not open: ")
+    assert "give that user ARCHIVE_DATA_DIR (chown -R), or run the archive as its owner" in line
+    assert "archive reindex" not in line
+
+
 def test_a_taken_port_is_one_clear_message(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -153,16 +194,19 @@ def test_a_taken_port_is_one_clear_message(tmp_path: Path) -> None:
 
 
 def _until_it_waits_for_the_database(argv: list[str], tmp_path: Path,
-                                     environment: dict[str, str]) -> tuple[list[str], str]:
+                                     environment: dict[str, str], *,
+                                     waiting: str = "cannot reach the database"
+                                     ) -> tuple[list[str], str]:
     """What ``archive ARGV`` says on standard error up to the line saying it cannot reach
-    its (unreachable) database, and after it, once Ctrl-C stopped it."""
+    its (unreachable) database (or what ``waiting`` names), and after it, once Ctrl-C
+    stopped it."""
     started = subprocess.Popen([*ARCHIVE, *argv], cwd=tmp_path, env=environment,
                                stderr=subprocess.PIPE, text=True)
     assert started.stderr is not None
     said = []
     for line in started.stderr:
         said.append(line.rstrip("\n"))
-        if "cannot reach the database" in line:
+        if waiting in line:
             break
     started.send_signal(signal.SIGINT)
     _, rest = started.communicate(timeout=30)
@@ -192,6 +236,18 @@ def test_an_unreachable_postgresql_is_waited_for_until_ctrl_c(tmp_path: Path) ->
                                     ARCHIVE_SECRET_KEY=SHARED_KEY)
     _waited_until_ctrl_c(*_until_it_waits_for_the_database(
         ["serve", "--port", str(free_port())], tmp_path, environment))
+
+
+def test_an_unreachable_elasticsearch_is_said_in_the_archives_words_not_the_clients(
+        tmp_path: Path) -> None:
+    """The Elasticsearch client logged each retry and each node it set aside, a traceback
+    in each, before the archive's one line saying what it waits for and what to check."""
+    environment = clean_environment(ARCHIVE_DATA_DIR=str(tmp_path / "data"),
+                                    ARCHIVE_ELASTICSEARCH_URL=f"http://127.0.0.1:{free_port()}")
+    said, _ = _until_it_waits_for_the_database(["serve", "--port", str(free_port())], tmp_path,
+                                               environment, waiting="cannot reach Elasticsearch")
+    assert "check ARCHIVE_ELASTICSEARCH_URL; waiting for it" in said[-1], said
+    assert [line for line in said if '"elastic_transport' in line] == []
 
 
 @pytest.fixture

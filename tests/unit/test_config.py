@@ -44,6 +44,14 @@ def test_no_configuration_means_embedded_defaults() -> None:
     ("ARCHIVE_S3_ENDPOINT", "minio:port"),
     ("ARCHIVE_S3_ENDPOINT", "minio:70000"),
     ("ARCHIVE_BACKUP_S3_ENDPOINT", "https://"),
+    ("ARCHIVE_ELASTICSEARCH_URL", "elasticsearch:9200"),
+    ("ARCHIVE_ELASTICSEARCH_URL", "htp://elasticsearch:9200"),
+    ("ARCHIVE_ELASTICSEARCH_URL", "http://elasticsearch:92OO"),
+    ("ARCHIVE_REGISTRY_URL", "10.0.0.5:8000"),
+    ("ARCHIVE_INGEST_URL", "http//ingest:8000"),
+    ("ARCHIVE_SEARCH_URL", "http://"),
+    ("ARCHIVE_S3_BUCKET", "Archive_Files"),
+    ("ARCHIVE_S3_BUCKET", "ab"),
 ])
 def test_a_bad_value_names_its_variable(variable: str, value: str) -> None:
     with pytest.raises(ConfigError) as caught:
@@ -172,3 +180,20 @@ def test_a_data_directory_that_is_a_file_or_under_one_is_refused(tmp_path: Path)
         assert "is not a directory" in str(caught.value)
     missing = tmp_path / "not-yet" / "data"
     assert load_settings({"ARCHIVE_DATA_DIR": str(missing)}, env_file=None).data_dir == missing
+
+
+@pytest.mark.parametrize("url", [
+    "http://elasticsearch:9200", "https://elastic:secret@es.example.com:9243",
+    "http://127.0.0.1:9200/es", "http://[::1]:9200", "https://es.example.com"])
+def test_elasticsearch_urls_of_every_usual_form_are_taken(url: str) -> None:
+    settings = load_settings({"ARCHIVE_ELASTICSEARCH_URL": url}, env_file=None)
+    assert settings.elasticsearch_url == url
+
+
+def test_a_service_url_refused_says_its_form_and_not_the_value() -> None:
+    """The value is left out: an Elasticsearch URL may hold a password."""
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"ARCHIVE_ELASTICSEARCH_URL": "htp://elastic:secret@es:9200"},
+                      env_file=None)
+    assert str(caught.value) == ("ARCHIVE_ELASTICSEARCH_URL: expected http(s)://host[:port], "
+                                 "e.g. http://elasticsearch:9200")

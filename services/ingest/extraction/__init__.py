@@ -33,7 +33,7 @@ from services.ingest.extraction.document import (
     page_large_file,
     page_preview_files,
 )
-from services.ingest.extraction.engine import OcrEngine, PageImage, TesseractEngine
+from services.ingest.extraction.engine import OcrEngine, PageImage, TesseractEngine, require_models
 from services.ingest.extraction.models import (
     ExtractionLimits,
     ExtractionMethod,
@@ -82,5 +82,6 @@ __all__ = [
     "placed_words",
     "read_media_type",
     "remove_cjk_spaces",
+    "require_models",
     "sniff_media_type",
 ]

@@ -19,6 +19,7 @@ import functools
 import itertools
 import os
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
@@ -243,6 +244,22 @@ def find_tessdata() -> Path:
         f"no Tesseract models in {prefix or ', '.join(map(str, TESSDATA_DIRS))}; "
         f"{_INSTALL_HINT}", code="ocr_engine_missing",
     )
+
+
+def require_models(languages: Iterable[str], *, tessdata: Path | None = None) -> Path:
+    """The directory holding Tesseract's model of each of ``languages`` (``osd`` too, as
+    named), checked by its file: at start-up, so that a wrong ``TESSDATA_PREFIX`` stops
+    the start saying so rather than failing every upload after five attempts each, as if
+    the documents were at fault. Raises ``DependencyUnavailable`` (``ocr_engine_missing``)."""
+    directory = tessdata or find_tessdata()
+    missing = [language for language in languages
+               if not (directory / f"{language}.traineddata").is_file()]
+    if missing:
+        raise DependencyUnavailable(
+            f"no Tesseract model {', '.join(map(repr, missing))} in {directory}; "
+            f"{_INSTALL_HINT} ('osd' comes with Debian's tesseract-ocr)",
+            code="ocr_engine_missing")
+    return directory
 
 
 _INSTALL_HINT = (

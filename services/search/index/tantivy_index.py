@@ -69,6 +69,13 @@ Changes = dict[str, tuple[int, tantivy.Document]]
 def _tantivy_errors(path: Path, action: str) -> Iterator[None]:
     try:
         yield
+    except PermissionError as exc:
+        # Rebuilding would meet the same refusal: the user running the archive is not the
+        # directory's owner (an 'archive restore' or 'serve' run once as root, say).
+        raise DependencyUnavailable(
+            f"the search index at {path} could not {action}: {exc}; the user running the "
+            "archive may not write it: give that user ARCHIVE_DATA_DIR (chown -R), or run "
+            "the archive as its owner") from exc
     except (OSError, ValueError) as exc:
         raise DependencyUnavailable(
             f"the search index at {path} could not {action}: {exc}; "

@@ -185,3 +185,21 @@ async def test_the_leases_of_dead_workers_end_at_once(queue: JobQueue) -> None:
     assert taken is not None
     assert (taken.job_id, taken.attempts) == (orphaned.job_id, 2)
     assert await queue.claim("restarted", lease_s=30) is None
+
+
+async def test_jobs_untaken_are_those_waiting_long_while_none_runs(
+        queue: JobQueue, clock: FixedClock) -> None:
+    """What ``/ready`` says of workers apart: a job claimable for long, none running on a
+    live lease (a busy worker makes the others wait; a dead one's job waits too)."""
+    started = clock.now()
+    await queue.enqueue(sha(1), {})
+    clock.advance(timedelta(seconds=119))
+    assert await queue.untaken(for_s=120) is None
+    clock.advance(timedelta(seconds=1))
+    assert await queue.untaken(for_s=120) == (1, started)
+    assert await queue.claim("busy", lease_s=30) is not None
+    await queue.enqueue(sha(2), {})
+    clock.advance(timedelta(seconds=29))
+    assert await queue.untaken(for_s=10) is None  # one runs
+    clock.advance(timedelta(seconds=121))  # its worker died 2 min ago: both wait
+    assert await queue.untaken(for_s=120) == (2, started + timedelta(seconds=120))

@@ -46,7 +46,10 @@ from tests.support.processes import ARCHIVE
 
 pytestmark = pytest.mark.ocr
 
-BACKENDS = ["sqlite-directory", "postgresql-seaweedfs"]
+BACKENDS = ["sqlite-directory", "postgresql-seaweedfs",
+            "sqlite-directory-onto-postgresql-seaweedfs"]
+"""Where the archive is backed up from and restored into: the same backend, or an archive
+begun on the embedded defaults moved onto PostgreSQL and S3 (README, Running at scale)."""
 SECRET_KEY = "test-secret-key-" + "x" * 32
 QUERIES = ["维修", "漏水", "来函", "卫生间", "申请"]
 
@@ -99,6 +102,7 @@ def worker(place: Place, registry_url: str, scratch: Path) -> Iterator[None]:
 class Drill:
     source: Archive
     restored: ArchiveServer
+    source_place: Place
     restored_place: Place
     scans: list[dict[str, Any]]
     destroyed: list[dict[str, Any]]
@@ -141,10 +145,10 @@ def _lend(archive: Archive, document_id: str) -> str:
 @pytest.fixture(scope="module", params=BACKENDS)
 def drill(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
           ) -> Iterator[Drill]:
-    backend = request.param
-    root = tmp_path_factory.mktemp(f"drill-{backend}")
+    source_backend, _, target_backend = request.param.partition("-onto-")
+    root = tmp_path_factory.mktemp(f"drill-{request.param}")
     clock = FixedClock(datetime.now(UTC).replace(microsecond=0))
-    place = Place(request, root / "source", backend)
+    place = Place(request, root / "source", source_backend)
     place.migrate()
     with ExitStack() as stack:
         server = place.serve(clock)
@@ -169,11 +173,12 @@ def drill(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
                        else f"s3://{unique_bucket('backups')}/nightly")
         with filing(wang, root / "second-batch"):
             backup = archive_cli(place.settings, "backup", destination)
-        target = Place(request, root / "restored", backend)
+        target = Place(request, root / "restored", target_backend or source_backend)
         restore = archive_cli(target.settings, "restore", destination)
         restored = target.serve(FixedClock(clock.now()))
         stack.callback(restored.server.stop)
-        yield Drill(source=archive, restored=restored, restored_place=target, scans=scans,
+        yield Drill(source=archive, restored=restored, source_place=place,
+                    restored_place=target, scans=scans,
                     destroyed=doomed, kept=kept, loan_id=loan_id, register=register,
                     entries_before_backup=entries_before, backup=backup, restore=restore)
 
@@ -191,7 +196,7 @@ def test_the_restore_says_when_the_backup_began_and_how_many_uploads_are_still_u
     said = drill.restore.stdout
     assert "the archive as it was when that backup began, " in said
     unread = re.search(r"^(\d+) uploads were still being read", said, re.MULTILINE)
-    if not drill.restored_place.embedded:
+    if not drill.source_place.embedded:
         # The worker, on the system clock, claims none of the second batch: at least the
         # two letters acknowledged before the backup began are queued in its snapshot.
         assert unread is not None, said

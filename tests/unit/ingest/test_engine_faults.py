@@ -14,7 +14,12 @@ from services.ingest.extraction import (
     TesseractEngine,
     extract_document,
 )
-from services.ingest.extraction.engine import find_tessdata, parse_tsv
+from services.ingest.extraction.engine import (
+    TESSDATA_DIRS,
+    find_tessdata,
+    parse_tsv,
+    require_models,
+)
 from tests.support.rendering import SIMPLIFIED_LINES, render_page, write_png
 from tests.unit.ingest.engines import BadUtf8Engine, NegativeBoxEngine, OverconfidentEngine
 
@@ -121,6 +126,17 @@ def test_missing_model_is_a_dependency_to_install(scan: Path, tmp_path: Path) ->
     assert missing.value.code == "ocr_engine_missing"
     assert "'chi_sim'" in missing.value.detail
     assert "tesseract-ocr-chi-sim" in missing.value.detail
+
+
+def test_each_model_missing_from_the_models_directory_is_named(tmp_path: Path) -> None:
+    installed = next(directory for directory in TESSDATA_DIRS if directory.is_dir())
+    (tmp_path / "chi_sim.traineddata").symlink_to(installed / "chi_sim.traineddata")
+    assert require_models(["chi_sim"], tessdata=tmp_path) == tmp_path
+    with pytest.raises(DependencyUnavailable) as missing:
+        require_models(["chi_sim", "chi_tra", "osd"], tessdata=tmp_path)
+    assert missing.value.code == "ocr_engine_missing"
+    assert missing.value.detail.startswith(f"no Tesseract model 'chi_tra', 'osd' in {tmp_path}; ")
+    assert "tesseract-ocr-chi-tra" in missing.value.detail
 
 
 def test_models_are_found_where_tessdata_prefix_says(
