@@ -10,7 +10,6 @@ from functools import partial
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.middleware import DefineMiddleware
-from litestar.router import Router
 from litestar.static_files import create_static_files_router
 
 from services.common.clients.ingest import IngestClient
@@ -18,7 +17,7 @@ from services.common.clients.reader import RegistryReader
 from services.common.clients.search import SearchClient
 from services.common.context import Context
 from services.common.errors import Unauthorized
-from services.common.web import PAGES_PREFIX, ServicePart, provided
+from services.common.web import PAGES_PREFIX, PartRouter, ServicePart, provided
 from services.common.words import DictionaryAtStart
 from services.web.accounts_api import UserAdminPages
 from services.web.api import ReadingPages, SignInPages, home
@@ -64,7 +63,7 @@ def build(ctx: Context) -> ServicePart:
     # The CSRF tokens are signed with a key of their own, made from the token signing key.
     csrf_secret = hmac.new(ctx.settings.signing_key().encode(), b"archive staff pages csrf",
                            hashlib.sha256).hexdigest()
-    pages_router = Router(
+    pages_router = PartRouter(
         path=PAGES_PREFIX,
         route_handlers=[
             SignInPages, ReadingPages, HouseholdPages, OccupancyCorrectionPages, LoanPages,
@@ -98,7 +97,7 @@ def build(ctx: Context) -> ServicePart:
 
     return ServicePart(
         # The pages are for people: none of their routes is in the API's schema.
-        name="web", router=Router(path="/", route_handlers=[home, pages_router],
+        name="web", router=PartRouter(path="/", route_handlers=[home, pages_router],
                                   include_in_schema=False),
         on_startup=[dictionary.start], on_shutdown=[close],
         own_auth=[f"^{PAGES_PREFIX}(/|$)", "^/$"],
