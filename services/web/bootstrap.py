@@ -78,11 +78,8 @@ def build(ctx: Context) -> ServicePart:
         dependencies={
             **provided(pages=pages, codec=ctx.codec, people_names=people_names, **clients),
             "this_year": Provide(lambda: ctx.clock.today().year, sync_to_thread=False),
-            "today": Provide(lambda: ctx.clock.today(), sync_to_thread=False),
-            # A lambda, as for today: given the bound method, Litestar kept a copy of the
-            # clock, and a test's clock moved on without the pages (they offered 续借 on
-            # a loan the registry called expired).
-            "now": Provide(lambda: ctx.clock.now(), sync_to_thread=False),
+            "today": Provide(ctx.clock.today, sync_to_thread=False),
+            "now": Provide(ctx.clock.now, sync_to_thread=False),
             "settings": Provide(lambda: ctx.settings, sync_to_thread=False),
             "reader": Provide(provide_reader), "page": Provide(provide_page),
         },
