@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from litestar import Litestar, Request, Response, Router, get
+from litestar import Litestar, Request, Response, get
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.spec import Components, SecurityScheme
@@ -34,6 +34,7 @@ from services.common.web import (
     REFERENCE_PREFIX,
     FailureHook,
     Hook,
+    PartRouter,
     RefuseNulCharacters,
     RequestLogMiddleware,
     ServicePart,
@@ -157,7 +158,7 @@ def create_app(ctx: Context) -> ArchiveApp:
     return ArchiveApp(asgi=asgi, startup=startup, shutdown=shutdown)
 
 
-def _schema_router() -> Router:
+def _schema_router() -> PartRouter:
     """``/schema``, whose first request builds the OpenAPI schema and adds what Litestar does
     not derive (``describe_problems``): built at start-up it was a quarter of every
     start's CPU, for a page few processes ever serve."""
@@ -169,7 +170,7 @@ def _schema_router() -> Router:
             describe_problems(request.app.openapi_schema, public=PUBLIC_OPERATIONS)
             described = True
 
-    return Router(REFERENCE_PREFIX, route_handlers=[], include_in_schema=False,
+    return PartRouter(REFERENCE_PREFIX, route_handlers=[], include_in_schema=False,
                   before_request=describe_once)
 
 

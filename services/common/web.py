@@ -13,12 +13,13 @@ import time
 import uuid
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from litestar import Request, Response
 from litestar.di import Provide
 from litestar.exceptions import (
     HTTPException,
+    ImproperlyConfiguredException,
     NotAuthorizedException,
     PermissionDeniedException,
     ValidationException,
@@ -50,10 +51,26 @@ it should); raises ``ArchiveError`` when not ready. Only an admin reads it as sa
 (``services.app.said_to_anyone``)."""
 
 
+class PartRouter(Router):
+    """A router made for the one app that registers it: each part builds its own afresh
+    for each app (``ServicePart.router``).
+
+    Litestar deep-copies every ``Router`` registered on another, so that one can serve in
+    several apps. Ours never do, and the copy was a fifth of each app's build (hundreds
+    per test run, one per ``archive serve``) and copied what the routers' dependencies and
+    middleware hold: given a clock's bound method, the pages read a copy of the clock."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
+        if self.owner is not None:
+            raise ImproperlyConfiguredException(
+                f"the router at {self.path} is registered already: build one per app")
+        return self
+
+
 @dataclass
 class ServicePart:
     name: str
-    router: Router
+    router: PartRouter
     on_startup: list[Hook] = field(default_factory=list)
     on_shutdown: list[Hook] = field(default_factory=list)
     readiness: dict[str, ReadinessCheck] = field(default_factory=dict)

@@ -17,7 +17,6 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from litestar.router import Router
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.common.auth import TokenCodec
@@ -31,7 +30,7 @@ from services.common.metrics import Metrics
 from services.common.migrations import prepare_database
 from services.common.objectstore import STORE_REFUSED, ObjectStore, open_object_store
 from services.common.tasks import BackgroundTask
-from services.common.web import ServicePart, provided
+from services.common.web import PartRouter, ServicePart, provided
 from services.ingest.api import (
     BatchesController,
     DocumentsController,
@@ -240,7 +239,7 @@ def build(ctx: Context) -> ServicePart:
     async def worker_state() -> str:
         return await workers.state() if workers else await workers_apart_state(queue)
 
-    router = Router(
+    router = PartRouter(
         path="/ingest",
         route_handlers=[DocumentsController, BatchesController, JobsController,
                         OriginalsController, TextsController, FixityController],

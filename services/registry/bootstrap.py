@@ -13,7 +13,6 @@ from functools import partial
 from typing import TypeVar
 
 from litestar.di import Provide
-from litestar.router import Router
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.common.auth import TokenCodec
@@ -28,7 +27,7 @@ from services.common.errors import DependencyUnavailable
 from services.common.migrations import prepare_database
 from services.common.objectstore import ObjectStore, open_object_store
 from services.common.tasks import PeriodicTask
-from services.common.web import ServicePart, provided
+from services.common.web import PartRouter, ServicePart, provided
 from services.registry.access import GrantSource
 from services.registry.accounts.api import AuthController, PeopleController, UsersController
 from services.registry.accounts.models import NewUser
@@ -218,7 +217,7 @@ def build(ctx: Context) -> ServicePart:
                                wait=True, zone=ctx.settings.time_zone)
         await registry.start()
 
-    router = Router(
+    router = PartRouter(
         path="/registry", route_handlers=list(CONTROLLERS),
         dependencies=registry.dependencies(),
         opt={JOURNAL_OPT: RefusalRecorder(registry.journal)},

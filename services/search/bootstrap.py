@@ -14,8 +14,6 @@ from __future__ import annotations
 import logging
 from functools import partial
 
-from litestar.router import Router
-
 from services.common.clients.ingest import IngestClient
 from services.common.clients.registry import RegistryClient
 from services.common.config import Settings
@@ -23,7 +21,7 @@ from services.common.context import Context
 from services.common.db import create_engine, database_check
 from services.common.migrations import prepare_database
 from services.common.tasks import waited_at_start
-from services.common.web import ServicePart, provided
+from services.common.web import PartRouter, ServicePart, provided
 from services.common.words import DictionaryAtStart
 from services.search.access import RegistryAccess
 from services.search.api import ReindexController, SearchController
@@ -95,7 +93,7 @@ def build(ctx: Context) -> ServicePart:
         await ingest.close()
         await engine.dispose()
 
-    router = Router(
+    router = PartRouter(
         path="/search",
         route_handlers=[SearchController, ReindexController],
         dependencies=provided(search=search, reindexer=reindexer),

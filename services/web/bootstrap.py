@@ -10,7 +10,6 @@ from functools import partial
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.middleware import DefineMiddleware
-from litestar.router import Router
 from litestar.static_files import create_static_files_router
 
 from services.common.clients.ingest import IngestClient
@@ -18,7 +17,7 @@ from services.common.clients.reader import RegistryReader
 from services.common.clients.search import SearchClient
 from services.common.context import Context
 from services.common.errors import Unauthorized
-from services.common.web import PAGES_PREFIX, ServicePart, provided
+from services.common.web import PAGES_PREFIX, PartRouter, ServicePart, provided
 from services.common.words import DictionaryAtStart
 from services.web.accounts_api import UserAdminPages
 from services.web.api import ReadingPages, SignInPages, home
@@ -64,7 +63,7 @@ def build(ctx: Context) -> ServicePart:
     # The CSRF tokens are signed with a key of their own, made from the token signing key.
     csrf_secret = hmac.new(ctx.settings.signing_key().encode(), b"archive staff pages csrf",
                            hashlib.sha256).hexdigest()
-    pages_router = Router(
+    pages_router = PartRouter(
         path=PAGES_PREFIX,
         route_handlers=[
             SignInPages, ReadingPages, HouseholdPages, OccupancyCorrectionPages, LoanPages,
@@ -79,11 +78,8 @@ def build(ctx: Context) -> ServicePart:
         dependencies={
             **provided(pages=pages, codec=ctx.codec, people_names=people_names, **clients),
             "this_year": Provide(lambda: ctx.clock.today().year, sync_to_thread=False),
-            "today": Provide(lambda: ctx.clock.today(), sync_to_thread=False),
-            # A lambda, as for today: given the bound method, Litestar kept a copy of the
-            # clock, and a test's clock moved on without the pages (they offered 续借 on
-            # a loan the registry called expired).
-            "now": Provide(lambda: ctx.clock.now(), sync_to_thread=False),
+            "today": Provide(ctx.clock.today, sync_to_thread=False),
+            "now": Provide(ctx.clock.now, sync_to_thread=False),
             "settings": Provide(lambda: ctx.settings, sync_to_thread=False),
             "reader": Provide(provide_reader), "page": Provide(provide_page),
         },
@@ -98,7 +94,7 @@ def build(ctx: Context) -> ServicePart:
 
     return ServicePart(
         # The pages are for people: none of their routes is in the API's schema.
-        name="web", router=Router(path="/", route_handlers=[home, pages_router],
+        name="web", router=PartRouter(path="/", route_handlers=[home, pages_router],
                                   include_in_schema=False),
         on_startup=[dictionary.start], on_shutdown=[close],
         own_auth=[f"^{PAGES_PREFIX}(/|$)", "^/$"],
