@@ -166,6 +166,13 @@ def _actor(context: Context, username: str) -> str:
     return SERVICE_ACTOR if username.startswith(SERVICE_PREFIX) else _person(context, username)
 
 
+def first_sentence(words: str) -> str:
+    """The first sentence of ``words`` (Chinese: to the first 。; English: to the first
+    full stop before a space), keeping ``words``' markup as it is."""
+    found = re.match(r".*?(?:[。！？]|[.!?](?=\s|$))", words, re.S)
+    return words[:found.end()] if found else words
+
+
 def _environment(translations: NullTranslations) -> Environment:
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
                               undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
@@ -181,6 +188,7 @@ def _environment(translations: NullTranslations) -> Environment:
     environment.filters["role"] = _role
     environment.filters["actor"] = _actor
     environment.filters["person"] = _person
+    environment.filters["first_sentence"] = first_sentence
     environment.tests["said_as_a_building"] = says_it_is_a_building
     environment.globals["limits"] = LIMITS
     environment.globals["person_form"] = translations.gettext(PERSON_FORM)
