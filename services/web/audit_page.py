@@ -176,10 +176,13 @@ REFUSAL_AREAS = {
     "household_refusal": ("household_created", "occupant_changed", "moved_out",
                           "occupancy_corrected"),
     "refusal": (),
-    "audit_refusal": ("refusals_not_itemised",),
 }
 """The macro (templates/macros.html) that says a refusal of each action in words, as the
 action's own page says it; any other action's: ``refusal``, the document's."""
+
+AUDIT_LOG_REFUSALS = "audit_refusal"
+"""The macro of the words only the audit log page says, tried before the action's area's:
+a role refused said of the person, not to them; codes no page words."""
 
 _AREA_OF_ACTION = {action: area for area, actions in REFUSAL_AREAS.items()
                    for action in actions}
@@ -210,9 +213,9 @@ class RefusalReason:
 
 def refusal_reason(entry: AuditRecord) -> RefusalReason | None:
     """How the page says a refused entry's reason: from the table of its action
-    (``NAMED_REFUSALS``), else by the macro of its action's area (``REFUSAL_AREAS``) first,
-    then by any other area's (a code one area does not word, such as ``unknown_loan``,
-    another may); None for an allowed entry, or one without a code (not itemised)."""
+    (``NAMED_REFUSALS``), else by the audit log's own words (``AUDIT_LOG_REFUSALS``), the
+    macro of its action's area (``REFUSAL_AREAS``), then any other area's (a code one area
+    does not word another may); None for an allowed entry, or one without a code."""
     if entry.outcome != "refused" or not entry.code:
         return None
     sentence, above, needed = (entry.detail.get(name) for name in (
@@ -220,7 +223,8 @@ def refusal_reason(entry: AuditRecord) -> RefusalReason | None:
     own = _AREA_OF_ACTION.get(entry.action, "refusal")
     return RefusalReason(code=entry.code,
                          sentence=sentence if isinstance(sentence, str) else "",
-                         areas=(own, *(area for area in REFUSAL_AREAS if area != own)),
+                         areas=(AUDIT_LOG_REFUSALS, own,
+                                *(area for area in REFUSAL_AREAS if area != own)),
                          named=NAMED_REFUSALS.get(entry.action, {}).get(entry.code),
                          above=above if isinstance(above, int) else 0,
                          needed=LEVEL_BY_CODE.get(str(needed), ""))

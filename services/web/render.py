@@ -168,9 +168,15 @@ def _actor(context: Context, username: str) -> str:
 
 def first_sentence(words: str) -> str:
     """The first sentence of ``words`` (Chinese: to the first 。; English: to the first
-    full stop before a space), keeping ``words``' markup as it is."""
-    found = re.match(r".*?(?:[。！？]|[.!?](?=\s|$))", words, re.S)
-    return words[:found.end()] if found else words
+    full stop before a space), none inside brackets (“(e.g. A-1201)”), keeping ``words``'
+    markup as it is."""
+    depth = 0
+    for at, character in enumerate(words):
+        depth += (character in "(（") - (character in ")）")
+        if depth == 0 and (character in "。！？" or (character in ".!?"
+                           and words[at + 1:at + 2] in ("", " ", "\n"))):
+            return words[:at + 1]
+    return words
 
 
 def _environment(translations: NullTranslations) -> Environment:

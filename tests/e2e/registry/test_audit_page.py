@@ -119,7 +119,7 @@ def test_a_refused_attempt_says_why_in_words_and_keeps_the_service_s_sentence(
     assert "原因：用户名或密码不正确。（系统记录：wrong username or password）" in chinese[2]
     assert "原因：不能更改自己的角色或密级权限，也不能停用自己的账号。（系统记录：" in chinese[1]
     assert "请另一位系统管理员办理" not in chinese[1]
-    assert "原因：这需要密级权限为绝密的系统管理员办理" in chinese[0]
+    assert "原因：系统管理员不能创建密级权限高于自己的账号" in chinese[0]
     assert "所需密级：绝密" in chinese[0]
     assert "Reason: Wrong username or password. (recorded: wrong username or password)" in (
         english[2])

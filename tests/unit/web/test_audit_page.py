@@ -25,6 +25,7 @@ from services.web.audit_page import (
     namesakes,
     usernames_of,
 )
+from services.web.render import first_sentence
 from tests.unit.web.conftest import LI, WANG, in_both_languages
 
 QIAN = Principal(username="qian", roles=("compliance",), department="archive")
@@ -315,9 +316,9 @@ def _called(call: ast.Call) -> str:
 def test_a_refused_attempt_says_why_in_the_words_of_its_action_s_page() -> None:
     """A refusal's reason is its code in the words the action's own page says (the first
     sentence: what to do next is for the person refused), the service's English sentence
-    kept beside it for the record; a code no page words shows that sentence alone; a
-    register's item withheld (no sentence recorded) is said as the register's page says
-    it."""
+    kept beside it for the record (of the person, where that page speaks to them: 您); a
+    code no page words shows that sentence alone; a register's item withheld (no sentence
+    recorded) is said as the register's page says it."""
     filters, _ = asked()
     view = audit_view(filters, [
         entry(4, "destruction_withheld", outcome="refused", code="on_hold",
@@ -338,8 +339,9 @@ def test_a_refused_attempt_says_why_in_the_words_of_its_action_s_page() -> None:
     assert ("原因：还需要两位不同的监销人签字才能执行销毁。（系统记录：2 more witness(es) must "
             "sign before execution (R6)）") in _details(chinese)
     assert "请监销人用自己的账号" not in chinese
-    assert "原因：您不能审批或办理自己的借阅。（系统记录：you may not approve your own loan）" in (
-        _details(chinese))
+    # said of the person refused, where the loan's page speaks to them (您)
+    assert ("原因：此人不能审批或办理自己的借阅。（系统记录：you may not approve your own "
+            "loan）") in _details(chinese)
     assert "原因：refused for a reason of long ago" in _details(chinese)
     assert "销毁清册编号：x1；原因：处于法律保全中，不能销毁" in _details(chinese)
     assert ("Reason: Two different witnesses must sign before the destruction is executed. "
@@ -464,3 +466,14 @@ def refused_codes(root: Path) -> dict[str, str]:
 def _only_yields(block: ast.Try) -> bool:
     return all(isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Yield)
                for statement in block.body)
+
+
+@pytest.mark.parametrize(("words", "first"), [
+    ("还需要两位监销人签字才能执行销毁。请监销人签字。", "还需要两位监销人签字才能执行销毁。"),
+    ("Some are no longer due (moved on, e.g. restarted at a move-out) and are out. Reload.",
+     "Some are no longer due (moved on, e.g. restarted at a move-out) and are out."),
+    ("没有句号", "没有句号"),
+])
+def test_the_first_sentence_ends_at_a_full_stop_outside_brackets(words: str, first: str
+                                                                   ) -> None:
+    assert first_sentence(words) == first
