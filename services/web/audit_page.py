@@ -40,7 +40,7 @@ from services.web.document_page import (
 from services.web.limits import LIMITS
 from services.web.links import address, document_url
 from services.web.names import CATEGORY_BY_CODE, CLASS_BY_CODE, LEVEL_BY_CODE, by_code
-from services.web.retention_page import DECISION_NAMES, ITEM_STATE_NAMES
+from services.web.retention_page import DECISION_NAMES, ITEM_STATE_NAMES, STOP_NAMES
 
 AUDIT_PAGE = 100
 """Entries a page shows."""
@@ -96,6 +96,7 @@ DETAIL_NAMES = {
     "lock_needed_until": "应锁定至", "relocked_until": "本次检测锁定至",
     "next_step": "处理办法", "detail": "说明", "reason": "原因", "note": "备注", "count": "次数",
     "minute": "时间", "actions": "操作", "clearance_needed": "所需密级",
+    "documents_above": "超出其密级权限的文件数",
     "position": "位置", "files": "文件数", "year": "年份", "labels": "标签数",
 }
 """What else an entry recorded, by the names staff use (translated in the message context
@@ -147,10 +148,87 @@ WORDED_VALUES: dict[str, dict[str, str]] = {
 }
 """Details whose values are codes, by the names the pages give them (translated)."""
 
-DetailPart = tuple[Literal["words", "action", "person", "moment", "day", "as_is"], object]
+DetailPart = tuple[Literal["words", "action", "person", "moment", "day", "refusal",
+                           "as_is"], object]
 """One value of a detail and how the page shows it: words to translate, an action's name
-(translated as the audit trail tells it), a person, an instant, a day, or as recorded
-(numbers, ids, what someone typed)."""
+(translated as the audit trail tells it), a person, an instant, a day, why an attempt was
+refused (a ``RefusalReason``), or as recorded (numbers, ids, what someone typed)."""
+
+REFUSAL_AREAS = {
+    "loan_refusal": ("loan_requested", "loan_approved", "loan_rejected", "loan_issued",
+                     "loan_acknowledged", "loan_renewed", "loan_copy_recorded",
+                     "loan_returned", "loan_incident_resolved", "loan_withdrawn", "read_loan"),
+    "register_refusal": ("destruction_started", "destruction_executed",
+                         "destruction_withheld"),
+    "retention_refusal": ("hold_placed", "hold_released", "appraised", "sweep_started",
+                          "sweep_approved", "sweep_rejected", "destruction_registered",
+                          "destruction_witnessed", "destruction_cancelled",
+                          "schedule_changed"),
+    "account_refusal": ("user_created", "user_changed", "user_deactivated",
+                        "user_reactivated", "password_reset", "password_changed"),
+    "login_refusal": ("login",),
+    "handover_refusal": ("handover_created", "handover_signed", "handover_cancelled",
+                         "transferred"),
+    "inventory_refusal": ("inventory_started", "inventory_item_checked",
+                          "inventory_completed", "discrepancy_resolved", "condition_checked"),
+    "record_refusal": ("correction_requested",),
+    "correction_refusal": ("corrected", "correction_rejected", "correction_withdrawn"),
+    "household_refusal": ("household_created", "occupant_changed", "moved_out",
+                          "occupancy_corrected"),
+    "refusal": (),
+}
+"""The macro (templates/macros.html) that says a refusal of each action in words, as the
+action's own page says it; any other action's: ``refusal``, the document's."""
+
+AUDIT_LOG_REFUSALS = "audit_refusal"
+"""The macro of the words only the audit log page says, tried before the action's area's:
+a role refused said of the person, not to them; codes no page words."""
+
+_AREA_OF_ACTION = {action: area for area, actions in REFUSAL_AREAS.items()
+                   for action in actions}
+
+
+NAMED_REFUSALS: dict[str, dict[str, str]] = {
+    "download": by_code(FINDING_NAMES), "destruction_withheld": STOP_NAMES}
+"""Actions whose refusals' codes the pages word in a table of their own, not a macro: a
+download refused for what a fixity check found, a register's item withheld."""
+
+
+@dataclass(frozen=True)
+class RefusalReason:
+    """Why an attempt was refused: its ``code``, said in words by ``named`` or else by the
+    first of ``areas`` (macro names) that has words for it, else by ``sentence``, the
+    English sentence the service's error carried (kept beside the words for the record;
+    "" when none was recorded: the code is shown)."""
+
+    code: str
+    areas: tuple[str, ...]
+    sentence: str
+    named: str | None = None
+    above: int = 0
+    """How many documents were above the person's clearance (``documents_above``)."""
+    needed: str = ""
+    """The clearance the refused step needs, by its Chinese name (``clearance_needed``)."""
+
+
+def refusal_reason(entry: AuditRecord) -> RefusalReason | None:
+    """How the page says a refused entry's reason: from the table of its action
+    (``NAMED_REFUSALS``), else by the audit log's own words (``AUDIT_LOG_REFUSALS``), the
+    macro of its action's area (``REFUSAL_AREAS``), then any other area's (a code one area
+    does not word another may); None for an allowed entry, or one without a code."""
+    if entry.outcome != "refused" or not entry.code:
+        return None
+    sentence, above, needed = (entry.detail.get(name) for name in (
+        "reason", "documents_above", "clearance_needed"))
+    own = _AREA_OF_ACTION.get(entry.action, "refusal")
+    return RefusalReason(code=entry.code,
+                         sentence=sentence if isinstance(sentence, str) else "",
+                         areas=(AUDIT_LOG_REFUSALS, own,
+                                *(area for area in REFUSAL_AREAS if area != own)),
+                         named=NAMED_REFUSALS.get(entry.action, {}).get(entry.code),
+                         above=above if isinstance(above, int) else 0,
+                         needed=LEVEL_BY_CODE.get(str(needed), ""))
+
 
 PROBLEMS = frozenset({"not_a_day", "days_reversed", "unknown_action", "unknown_document",
                       "shared_name"})
@@ -277,23 +355,28 @@ def audit_view(filters: AuditFilters, entries: list[AuditRecord]) -> AuditView:
                      document_url=document_url(entry.document_id) if entry.document_id
                      else None,
                      redacted=entry.detail == REDACTED_DETAIL,
-                     detail=_detail(entry.detail) + _next_step(entry)) for entry in shown]
+                     detail=_detail(entry.detail, refusal_reason(entry)) + _next_step(entry))
+            for entry in shown]
     return AuditView(filters=filters, rows=rows,
                      older_url=filters.url(before=shown[-1].seq) if older else None,
                      newest_url=filters.url() if filters.before else None,
                      actions=list(ALL_ACTION_NAMES.items()))
 
 
-def _detail(detail: dict[str, AuditDetail]) -> list[tuple[str, list[DetailPart]]]:
+def _detail(detail: dict[str, AuditDetail], refused: RefusalReason | None = None
+            ) -> list[tuple[str, list[DetailPart]]]:
     """What else was recorded, each name and value as staff say them (``DETAIL_NAMES``,
-    ``WORDED_VALUES``), people by name, times on the company's clocks; in the order of
-    ``DETAIL_NAMES`` (what it is about first), names it lacks last."""
+    ``WORDED_VALUES``), people by name, times on the company's clocks, a refusal's reason
+    in words (``refused``); in the order of ``DETAIL_NAMES`` (what it is about first),
+    names it lacks last."""
     if detail == REDACTED_DETAIL:
         return []
-    recorded = sorted(((name, value) for name, value in detail.items()
+    said = detail if refused is None or "reason" in detail else {**detail, "reason": ""}
+    recorded = sorted(((name, value) for name, value in said.items()
                        if value is not None and value != []),
                       key=lambda item: _DETAIL_ORDER.get(item[0], len(_DETAIL_ORDER)))
     return [(DETAIL_NAMES.get(name, name),
+             [("refusal", refused)] if refused is not None and name == "reason" else
              [_part(name, each) for each in (value if isinstance(value, list) else [value])])
             for name, value in recorded]
 

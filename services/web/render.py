@@ -166,6 +166,19 @@ def _actor(context: Context, username: str) -> str:
     return SERVICE_ACTOR if username.startswith(SERVICE_PREFIX) else _person(context, username)
 
 
+def first_sentence(words: str) -> str:
+    """The first sentence of ``words`` (Chinese: to the first 。; English: to the first
+    full stop before a space), none inside brackets (“(e.g. A-1201)”), keeping ``words``'
+    markup as it is."""
+    depth = 0
+    for at, character in enumerate(words):
+        depth += (character in "(（") - (character in ")）")
+        if depth == 0 and (character in "。！？" or (character in ".!?"
+                           and words[at + 1:at + 2] in ("", " ", "\n"))):
+            return words[:at + 1]
+    return words
+
+
 def _environment(translations: NullTranslations) -> Environment:
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
                               undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
@@ -181,6 +194,7 @@ def _environment(translations: NullTranslations) -> Environment:
     environment.filters["role"] = _role
     environment.filters["actor"] = _actor
     environment.filters["person"] = _person
+    environment.filters["first_sentence"] = first_sentence
     environment.tests["said_as_a_building"] = says_it_is_a_building
     environment.globals["limits"] = LIMITS
     environment.globals["person_form"] = translations.gettext(PERSON_FORM)

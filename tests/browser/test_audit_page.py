@@ -71,6 +71,7 @@ def test_the_compliance_officer_narrows_the_log_to_a_document_and_an_action(
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("开始到期清理")
     expect(rows.first).to_contain_text("拒绝 role_required")
+    expect(rows.first).to_contain_text("原因：此人的角色不能进行这项操作。（系统记录：only ")
     page.get_by_label("日期从").fill("2030-03-06")
     page.get_by_label("至").fill("2030-03-05")
     page.get_by_role("button", name="查看").click()

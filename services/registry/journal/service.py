@@ -80,6 +80,10 @@ Progress = Callable[[int, int], None]
 """Called with (entries checked, entries to check) after each page."""
 
 
+REFUSAL_COUNTS = ("clearance_needed", "documents_above")
+"""What a refusal's error names beside its sentence (``extra``) that its entry records: the
+audit log page says the refusal in words with them (the clearance a step needs)."""
+
 class JournalService:
     def __init__(self, store: RegistryStore, clock: Clock, *,
                  anchors: AuditAnchors | None = None) -> None:
@@ -213,15 +217,18 @@ class JournalService:
         """O4: every authorisation refusal is in the audit log, in its own transaction;
         ``code`` (default: the error's) says why, e.g. a decision's ``not_visible``;
         ``detail`` names what was refused as its success would (``{"user": …}``), beside
-        the ``reason``. Past a user's cap a minute, refusals are counted into one entry
-        (``refusals``)."""
+        the ``reason`` and what the error counts for its words (``REFUSAL_COUNTS``: the
+        clearance it needs, how many documents were above). Past a user's cap a minute,
+        refusals are counted into one entry (``refusals``)."""
         now = self.clock.now()
         entries = self.refusals.summaries(now)
         if self.refusals.itemise(principal.username, action, now):
             entries.append(AuditEntry(
                 action=action, username=principal.username, document_id=document_id,
                 outcome="refused", code=code or error.code,
-                detail={**(detail or {}), "reason": error.detail}))
+                detail={**(detail or {}), **{name: error.extra[name] for name in REFUSAL_COUNTS
+                                             if name in error.extra},
+                        "reason": error.detail}))
         await self._write(entries)
 
     async def refuse(self, principal: Principal, action: str, error: ArchiveError, *,

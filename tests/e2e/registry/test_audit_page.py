@@ -91,3 +91,36 @@ def test_the_page_checks_the_chain_and_says_where_it_was_altered(
     assert "技术说明（报告时请附上）：<code>entry 2 was edited" in altered.text
     assert "That entry was edited: its content no longer matches" in altered_in_english.text
     assert 'role="alert"' in altered.text
+
+
+def test_a_refused_attempt_says_why_in_words_and_keeps_the_service_s_sentence(
+        archive_server: ArchiveServer) -> None:
+    """Real refusals (a wrong password, an admin's own account, a reset above the admin's
+    clearance) are said on the audit log page in the words their pages use, the English
+    sentence beside them for the record; English pages say them in English."""
+    archive_server.add_user("qian", "compliance", clearance="secret")
+    root = archive_server.add_user("root", "admin", clearance="confidential")
+    archive_server.add_user("boss", "manager", clearance="secret")
+    with archive_server.client() as anyone:
+        assert anyone.post("/registry/auth/token", json={
+            "username": "qian", "password": "not her password"}).status_code == 401
+    with archive_server.client(root) as admin:
+        assert admin.post("/registry/users/root/deactivate").status_code == 403
+        assert admin.post("/registry/users/boss/password", json={
+            "new_password": "a long phrase only I know"}).status_code == 403
+    qian = signed_in(archive_server.url, "qian")
+
+    chinese = _rows(qian.get("/ui/audit", params={"outcome": "refused"}).text)
+    english = _rows(qian.get("/ui/audit", params={"outcome": "refused"},
+                             headers={"Accept-Language": "en"}).text)
+    qian.close()
+
+    assert len(chinese) == 3, chinese
+    assert "原因：用户名或密码不正确。（系统记录：wrong username or password）" in chinese[2]
+    assert "原因：不能更改自己的角色或密级权限，也不能停用自己的账号。（系统记录：" in chinese[1]
+    assert "请另一位系统管理员办理" not in chinese[1]
+    assert "原因：系统管理员不能创建密级权限高于自己的账号" in chinese[0]
+    assert "所需密级：绝密" in chinese[0]
+    assert "Reason: Wrong username or password. (recorded: wrong username or password)" in (
+        english[2])
+    assert "Reason: Nobody changes their own roles or clearance" in english[1]

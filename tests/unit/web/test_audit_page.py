@@ -7,12 +7,14 @@ import ast
 import re
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import get_args
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from services.common.auth import Principal
-from services.common.contracts.registry import AuditRecord
+from services.common.contracts.registry import AuditRecord, FixityFindingKind
+from services.common.contracts.retention import WithheldReason
 from services.web.audit_page import (
     AUDIT_PAGE,
     DETAIL_NAMES,
@@ -23,6 +25,7 @@ from services.web.audit_page import (
     namesakes,
     usernames_of,
 )
+from services.web.render import first_sentence
 from tests.unit.web.conftest import LI, WANG, in_both_languages
 
 QIAN = Principal(username="qian", roles=("compliance",), department="archive")
@@ -308,3 +311,169 @@ def _assigns_detail(node: ast.AnnAssign | ast.Assign) -> bool:
 def _called(call: ast.Call) -> str:
     return (call.func.id if isinstance(call.func, ast.Name)
             else call.func.attr if isinstance(call.func, ast.Attribute) else "")
+
+
+def test_a_refused_attempt_says_why_in_the_words_of_its_action_s_page() -> None:
+    """A refusal's reason is its code in the words the action's own page says (the first
+    sentence: what to do next is for the person refused), the service's English sentence
+    kept beside it for the record (of the person, where that page speaks to them: 您); a
+    code no page words shows that sentence alone; a register's item withheld (no sentence
+    recorded) is said as the register's page says it."""
+    filters, _ = asked()
+    view = audit_view(filters, [
+        entry(4, "destruction_withheld", outcome="refused", code="on_hold",
+              detail={"destruction_id": "x1"}),
+        entry(3, "destruction_executed", document_id=None, archive_no=None,
+              outcome="refused", code="witnesses_missing",
+              detail={"destruction_id": "x1",
+                      "reason": "2 more witness(es) must sign before execution (R6)"}),
+        entry(2, "loan_approved", document_id=None, archive_no=None, outcome="refused",
+              code="own_loan", detail={"loan_id": "l1", "reason": "you may not approve "
+                                       "your own loan"}),
+        entry(1, "read_text", outcome="refused", code="an_old_code",
+              detail={"reason": "refused for a reason of long ago"})])
+
+    chinese, english = in_both_languages(QIAN, "/ui/audit", "audit.html", view=view,
+                                         problem="")
+
+    assert ("原因：还需要两位不同的监销人签字才能执行销毁。（系统记录：2 more witness(es) must "
+            "sign before execution (R6)）") in _details(chinese)
+    assert "请监销人用自己的账号" not in chinese
+    # said of the person refused, where the loan's page speaks to them (您)
+    assert ("原因：此人不能审批或办理自己的借阅。（系统记录：you may not approve your own "
+            "loan）") in _details(chinese)
+    assert "原因：refused for a reason of long ago" in _details(chinese)
+    assert "销毁清册编号：x1；原因：处于法律保全中，不能销毁" in _details(chinese)
+    assert ("Reason: Two different witnesses must sign before the destruction is executed. "
+            "(recorded: 2 more witness(es) must sign before execution (R6))") in (
+        _details(english))
+    assert "Please ask" not in _details(english)
+    assert "Reason: refused for a reason of long ago" in _details(english)
+
+
+def test_every_code_the_services_record_on_a_refusal_has_words() -> None:
+    """Each code a service records on a refused entry (read from the services' code:
+    ``refused_codes``) is said in words on the audit log page, under an action it is
+    recorded for, in both languages: the English sentence is not the reason shown."""
+    recorded = refused_codes(SERVICES)
+    assert len(recorded) > 40
+    filters, _ = asked()
+    entries = [entry(seq, action, outcome="refused", code=code,  # as the journal records
+                     detail={"reason": f"sentence {code}", "clearance_needed": "secret"})
+               for seq, (code, action) in enumerate(sorted(recorded.items()), start=1)]
+
+    chinese, english = in_both_languages(QIAN, "/ui/audit", "audit.html",
+                                         view=audit_view(filters, entries), problem="")
+
+    unworded = [(code, action, language) for code, action in recorded.items()
+                for language, html in (("zh", chinese), ("en", english))
+                if not re.search(rf"(?:原因：[^<]+?（系统记录|Reason: [^<]+? \(recorded)[:：] ?"
+                                 rf"sentence {code}[）)]", _details(html))]
+    assert unworded == []
+
+
+def refused_codes(root: Path) -> dict[str, str]:
+    """Each code a refused entry may carry, with an action it is recorded under: the code
+    of the error given to the journal's ``refuse``/``refused`` (written there, or in the
+    functions that make it, two calls deep; for an error caught, its module's
+    ``AUDITED_REFUSALS``), a ``code=`` given there, a refused ``AuditEntry``'s; a refused
+    login's codes (the checks' and ``_login_refusal``'s); a register's withheld items
+    (``WithheldReason``) and a refused download's findings (``FixityFindingKind``)."""
+    trees = {path: ast.parse(path.read_text(encoding="utf-8"))
+             for folder in ("registry", "common") for path in (root / folder).rglob("*.py")
+             if "migrations" not in path.parts}
+    functions: dict[str, list[ast.AST]] = {}
+    for tree in trees.values():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                functions.setdefault(node.name, []).append(node)
+
+    def codes_in(node: ast.AST, depth: int, *, returned: bool = False) -> set[str]:
+        """The codes of the errors ``node`` makes, and those its calls make ``depth`` calls
+        deep; ``returned``: the codes its calls return too (a ``code=`` worked out)."""
+        found: set[str] = set()
+        for call in ast.walk(node):
+            if not isinstance(call, ast.Call):
+                continue
+            found |= {keyword.value.value for keyword in call.keywords
+                      if keyword.arg == "code" and isinstance(keyword.value, ast.Constant)}
+            for function in functions.get(_called(call), []) if depth else []:
+                found |= codes_in(function, depth - 1) | ({
+                    part.value.value for part in ast.walk(function)
+                    if isinstance(part, ast.Return) and isinstance(part.value, ast.Constant)
+                    and isinstance(part.value.value, str)} if returned else set())
+        return found
+
+    def made(expression: ast.expr, function: ast.AST, *, returned: bool = False
+             ) -> set[str]:
+        """The codes of the errors ``expression`` makes, or (a name, ``refusal.error()``)
+        that the values given its name in ``function`` make."""
+        root = expression
+        while isinstance(root, ast.Call | ast.Attribute | ast.Await):
+            root = root.func if isinstance(root, ast.Call) else root.value
+        return codes_in(expression, 2, returned=returned) | {
+            code for node in ast.walk(function)
+            if isinstance(node, ast.Assign) and isinstance(root, ast.Name) and root.id in {
+                name.id for target in node.targets for name in ast.walk(target)
+                if isinstance(name, ast.Name)}
+            for code in codes_in(node.value, 2)}
+
+    recorded: dict[str, str] = {}
+    for path, tree in trees.items():
+        audited = re.search(r"AUDITED_REFUSALS = frozenset\(\{(.*?)\}\)",
+                            path.read_text(encoding="utf-8"), re.S)
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for call in ast.walk(function):
+                if not isinstance(call, ast.Call):
+                    continue
+                if _called(call) in ("refuse", "refused") and len(call.args) == 3:
+                    action, error = call.args[1], call.args[2]
+                    given = next((keyword.value for keyword in call.keywords
+                                  if keyword.arg == "code"), None)
+                    codes = made(error if given is None else given, function,
+                                 returned=given is not None) | {
+                        part.value for part in ast.walk(given or error)
+                        if given is not None and isinstance(part, ast.Constant)
+                        and isinstance(part.value, str) and part.value.isidentifier()}
+                    caught = next((node for node in ast.walk(function) if isinstance(node, ast.Try)
+                                   and any(call in ast.walk(handler) and handler.name
+                                           for handler in node.handlers)), None)
+                    if caught is not None:
+                        # the error caught: any its try raises, or, where the try only
+                        # yields (a block audited), those its module audits
+                        codes |= (set(re.findall(r'"(\w+)"', audited.group(1)))
+                                  if audited and _only_yields(caught)
+                                  else codes_in(ast.Module(body=caught.body, type_ignores=[]), 1))
+                elif _called(call) == "AuditEntry" and any(
+                        keyword.arg == "outcome" and isinstance(keyword.value, ast.Constant)
+                        and keyword.value.value == "refused" for keyword in call.keywords):
+                    action = next(keyword.value for keyword in call.keywords
+                                  if keyword.arg == "action")
+                    codes = {keyword.value.value for keyword in call.keywords
+                             if keyword.arg == "code" and isinstance(keyword.value, ast.Constant)}
+                else:
+                    continue
+                for code in codes - {"allowed"}:
+                    recorded.setdefault(code, action.value if isinstance(action, ast.Constant)
+                                        else "read")
+    recorded |= dict.fromkeys(get_args(WithheldReason), "destruction_withheld")
+    recorded |= dict.fromkeys(get_args(FixityFindingKind), "download")
+    return recorded
+
+
+def _only_yields(block: ast.Try) -> bool:
+    return all(isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Yield)
+               for statement in block.body)
+
+
+@pytest.mark.parametrize(("words", "first"), [
+    ("还需要两位监销人签字才能执行销毁。请监销人签字。", "还需要两位监销人签字才能执行销毁。"),
+    ("Some are no longer due (moved on, e.g. restarted at a move-out) and are out. Reload.",
+     "Some are no longer due (moved on, e.g. restarted at a move-out) and are out."),
+    ("没有句号", "没有句号"),
+])
+def test_the_first_sentence_ends_at_a_full_stop_outside_brackets(words: str, first: str
+                                                                   ) -> None:
+    assert first_sentence(words) == first
