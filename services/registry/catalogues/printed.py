@@ -19,13 +19,16 @@ from services.common.contracts.operations import (
 )
 from services.common.printing import (
     FONT,
+    NOT_SCANNED,
     Column,
     begin_part,
     cjk_pdf,
     day,
     finished,
     heading,
+    held,
     lines,
+    pages_of,
     table,
 )
 from services.common.spreadsheet import csv_bytes
@@ -43,7 +46,7 @@ FILE_CSV = ("序号", "户号", "楼栋", "楼层", "单元", "标牌", "状态"
             "闭卷部分", "闭卷件数", "最早日期", "最新日期")
 ITEM_COLUMNS: tuple[Column, ...] = (
     Column("序号", 10), Column("档号", 60, unbroken=True), Column("日期", 20),
-    Column("题名", 58), Column("页数", 10), Column("位置", 32))
+    Column("题名", 54), Column("页数", 14), Column("位置", 32))
 ITEM_CSV = ("部分", "住户", "入住", "退租", "序号", "档号", "日期", "题名", "页数",
             "位置", "复印件", "document_id")
 LABEL_COLUMNS, LABEL_ROWS = 2, 5
@@ -58,15 +61,6 @@ def _span(file: CatalogueFile) -> str:
     if file.first_filed is None:
         return ""
     return f"{day(file.first_filed)} 至 {day(file.last_filed)}"
-
-
-NOT_SCANNED = "未扫描"
-"""The pages of a document catalogued before its scan: the paper has pages the archive
-has not seen, not 0."""
-
-
-def _item_pages(pages: int) -> str:
-    return str(pages) if pages else NOT_SCANNED
 
 
 def page_count(file: CatalogueFile) -> str:
@@ -84,11 +78,10 @@ def folder_label(file: CatalogueFile) -> list[str]:
     it holds."""
     span = (f"{file.first_filed.year}–{file.last_filed.year}"
             if file.first_filed and file.last_filed else "")
-    held = f"共 {file.documents} 件" + (f" {file.pages} 页" if file.pages else "") + (
-        f"（{file.unscanned} 件未扫描）" if file.unscanned else "")
     return [file.household, file.label or VACANT,
             f"{file.building}栋 {file.floor}层 {file.unit:02d}单元",
-            f"{held}  {span}".rstrip() + ("  已闭卷" if file.closed else "")]
+            f"{held(file.documents, file.pages, file.unscanned)}  {span}".rstrip()
+            + ("  已闭卷" if file.closed else "")]
 
 
 def _file_row(position: int, file: CatalogueFile) -> list[str]:
@@ -160,7 +153,7 @@ def items_csv(items: ItemList) -> bytes:
     return csv_bytes(ITEM_CSV, ([
         "已闭卷" if part.closed else "在卷", part.occupant or "", day(part.moved_in),
         day(part.moved_out), str(item.position), item.archive_no, day(item.filed_at),
-        item.title, _item_pages(item.pages), place(item.location), "是" if item.is_copy else "",
+        item.title, pages_of(item.pages), place(item.location), "是" if item.is_copy else "",
         item.document_id] for part in items.parts for item in part.items))
 
 
@@ -188,7 +181,7 @@ def _part_table(document: FPDF, part: FilePart) -> None:
     document.set_font(FONT, size=9)
     table(document, ITEM_COLUMNS, ([
         str(item.position), item.archive_no + (" （复印件）" if item.is_copy else ""),
-        day(item.filed_at), item.title, _item_pages(item.pages), place(item.location)]
+        day(item.filed_at), item.title, pages_of(item.pages), place(item.location)]
         for item in part.items))
     document.ln(3)
 
