@@ -232,7 +232,7 @@ def test_an_archivist_registers_a_household_and_its_first_occupant_on_the_househ
         staff_page = li.get("/ui/households")
         staff_sent = _registering(li, household="D-0204")
 
-    assert '<form method="post" action="/ui/households"' in offered.text
+    assert '<form method="post" action="/ui/households#register"' in offered.text
     assert "建立户档（开户）" in offered.text
     assert sent.status_code == 303, sent.text
     shown = wang.get(sent.headers["location"])
@@ -249,6 +249,6 @@ def test_an_archivist_registers_a_household_and_its_first_occupant_on_the_househ
     assert undated.status_code == 422
     assert "请填写日期" in undated.text
     assert archivist.get("/registry/households/D-0203").status_code == 404
-    assert '<form method="post" action="/ui/households"' not in staff_page.text
+    assert '<form method="post" action="/ui/households#register"' not in staff_page.text
     assert staff_sent.status_code == 404
     assert archivist.get("/registry/households/D-0204").status_code == 404
