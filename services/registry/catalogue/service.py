@@ -129,11 +129,11 @@ class CatalogueService:
     async def _attach_scan(self, document_id: str, new: NewDocument, filer: str
                            ) -> DocumentRecord:
         """The original of a paper file catalogued before it was scanned was uploaded and
-        read: the record takes its pages, the reading's summary (its pages needing a
-        person join the review queue) and the language read; nothing a person filed
-        changes, so no new version. The feed tells search to read its text
-        (``TextRevised``, its first text version), once: a job filing it again finds the
-        scan attached."""
+        read: the record takes its pages and the reading's summary (its pages needing a
+        person join the review queue); nothing a person filed changes (its language
+        neither: what OCR read is not their word), so no new version. The feed tells
+        search to read its text (``TextRevised``, its first text version), once: a job
+        filing it again finds the scan attached."""
         now = self.clock.now()
         async with self.store.transaction() as tx:
             record = await tx.documents.get(document_id, lock=True)
@@ -141,9 +141,8 @@ class CatalogueService:
                 raise NotFound("no such document", code="unknown_document")
             if not awaits_scan(record):  # the same job's filing, retried, attached it
                 return record
-            record = msgspec.structs.replace(
-                record, pages=new.pages, extraction=new.extraction,
-                language=record.language or new.language_read, updated_at=now)
+            record = msgspec.structs.replace(record, pages=new.pages,
+                                             extraction=new.extraction, updated_at=now)
             await tx.documents.update(record)
             await tx.journal.emit(TextRevised(
                 document=feed_document(record), text_version=1, engine=None,
