@@ -200,3 +200,20 @@ def day_at(moment: datetime | None, zone: tzinfo) -> str:
     """The ISO date of ``moment`` on the clocks of ``zone`` (the company's); empty for
     none."""
     return "" if moment is None else moment.astimezone(zone).date().isoformat()
+
+
+NOT_SCANNED = "未扫描"
+"""The pages of a document catalogued before its scan (0 in its record): its paper has
+pages the archive has not seen."""
+
+
+def pages_of(pages: int) -> str:
+    """A document's pages as printed: ``NOT_SCANNED`` for none in the archive, never 0."""
+    return str(pages) if pages else NOT_SCANNED
+
+
+def held(documents: int, pages: int, unscanned: int) -> str:
+    """What a file or a list holds: ``共 5 件 2 页（3 件未扫描）``, the pages its scanned
+    documents' only, and no 0 页 for paper that has pages."""
+    return (f"共 {documents} 件" + (f" {pages} 页" if pages else "")
+            + (f"（{unscanned} 件未扫描）" if unscanned else ""))

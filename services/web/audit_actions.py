@@ -8,6 +8,7 @@ ACTION_NAMES = {
     "download": "下载原件", "correction_requested": "申请更正",
     "corrected": "更正", "correction_rejected": "驳回更正",
     "correction_withdrawn": "撤回更正", "text_revised": "重新识别文字",
+    "original_attached": "补传原件（先登记后扫描）",
     "fixity_finding": "四性检测发现问题",
     "loan_requested": "提出借阅申请", "loan_approved": "批准借阅", "loan_rejected": "驳回借阅",
     "loan_issued": "借出", "loan_acknowledged": "确认收到", "loan_renewed": "续借",

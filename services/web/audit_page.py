@@ -104,8 +104,8 @@ DETAIL_NAMES = {
 
 _DETAIL_ORDER = {name: position for position, name in enumerate(DETAIL_NAMES)}
 
-PEOPLE = frozenset({"user", "borrower", "requested_by", "approved_by", "approvers",
-                    "witnesses", "handed_over_by", "received_by", "notified"})
+PEOPLE = frozenset({"user", "borrower", "requested_by", "approved_by", "witnesses",
+                    "handed_over_by", "received_by", "notified"})
 """Details that name people by username: shown as the pages name people, 王芳（wang）."""
 
 TIMES = frozenset({"due_at", "minute", "locked_until", "relocked_until"})
@@ -133,7 +133,7 @@ PRINTOUT_NAMES = {
 
 WORDED_VALUES: dict[str, dict[str, str]] = {
     "roles": ROLE_NAMES, "previous_roles": ROLE_NAMES, "role": ROLE_NAMES,
-    "approvals_needed": ROLE_NAMES,
+    "approvals_needed": ROLE_NAMES, "approvers": ROLE_NAMES,  # a correction's: roles (D11)
     "clearance": LEVEL_BY_CODE, "previous_clearance": LEVEL_BY_CODE,
     "clearance_needed": LEVEL_BY_CODE,
     "department": DEPARTMENT_NAMES, "previous_department": DEPARTMENT_NAMES,

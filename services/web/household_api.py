@@ -40,6 +40,7 @@ from services.web.household_page import (
     move_out_problem,
     occupant_problem,
     outcome,
+    registration_problem,
     typed_day,
 )
 from services.web.households_page import finding, households_view
@@ -49,6 +50,8 @@ from services.web.occupancy_correction import pending_corrections
 from services.web.page import Page, PageNumber
 
 OCCUPANTS_ANCHOR = "#occupants"
+REGISTRATION_FIELDS = ("household", "occupant", "moved_in")
+"""The form registering a household (开户) on the households page."""
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,42 @@ class HouseholdPages(Controller):
         found = finding(q, page_number)
         households = await registry.households(page.reader.token, found.typed,
                                                limit=LIST_PAGE + 1, offset=found.offset)
-        return page.render("households.html", view=households_view(found, households))
+        return page.render("households.html", view=households_view(found, households),
+                           may_register=may_change_occupants(page.reader.principal),
+                           problem="", values=dict.fromkeys(REGISTRATION_FIELDS, ""))
+
+    @post("/", operation_id="registerHouseholdForm")
+    async def register(self, page: NamedDependency[Page],
+                       registry: NamedDependency[RegistryReader],
+                       today: NamedDependency[date]) -> Response[Any]:
+        """An archivist registers a household (开户, D1), and its first occupant if typed
+        (D2): done, its page; refused, this page again with the form as typed saying why."""
+        token = page_token(page.reader, may_change_occupants)
+        form = await page.request.form()
+        values = {"household": text(form, "household", limit=40),
+                  "occupant": text(form, "occupant", limit=LIMITS.name + 1),
+                  "moved_in": text(form, "moved_in", limit=40)}
+        moved_in = typed_day(values["moved_in"])
+        household = tidied_household(values["household"])
+        problem = registration_problem(household, values["occupant"], values["moved_in"],
+                                       moved_in, today=today, longest=LIMITS.name)
+        if not problem:
+            try:
+                registered = await registry.register_household(
+                    token, household, occupant=values["occupant"] or None, moved_in=moved_in)
+            except ArchiveError as exc:
+                problem = refusal_code(exc)
+            else:
+                occupancy = current_occupancy(registered)
+                return see(household_url(registered.household), OCCUPANTS_ANCHOR,
+                           done="occupant_added" if occupancy else "",
+                           occupancy=str(occupancy.occupancy_id) if occupancy else "")
+        households = await registry.households(page.reader.token, "", limit=LIST_PAGE + 1,
+                                               offset=0)
+        return page.render("households.html", status_code=409 if problem ==
+                           "household_exists" else 422,
+                           view=households_view(finding("", None), households),
+                           may_register=True, problem=problem, values=values)
 
     @get("/{household:str}", operation_id="householdPage")
     async def household(self, household: FromPath[str], page: NamedDependency[Page],

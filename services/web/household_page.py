@@ -38,7 +38,12 @@ from services.common.contracts.households import (
 )
 from services.common.contracts.registry import Departure, DocumentRecord, PaperLocation, in_file
 from services.common.errors import ValidationFailed
-from services.common.models import CATEGORIES, CATEGORY_NAMES, SECURITY_LEVEL_NAMES
+from services.common.models import (
+    CATEGORIES,
+    CATEGORY_NAMES,
+    HOUSEHOLD_RE,
+    SECURITY_LEVEL_NAMES,
+)
 from services.common.names import day_named
 from services.common.operations import CATALOGUE_READERS, HANDOVER_CREATORS, OCCUPANT_RECORDERS
 from services.common.paging import LIST_PAGE
@@ -396,6 +401,23 @@ def text_problem(value: str, name: str, *, longest: int) -> str:
     if not value:
         return f"{name}_required"
     return "too_long" if len(value) > longest else ""
+
+
+def registration_problem(household: str, occupant: str, typed_day: str,
+                         moved_in: date | None, *, today: date, longest: int) -> str:
+    """What the form registering a household (开户) lacks: its unit code; an occupant
+    and the day they moved in go together, or neither ("" when nothing)."""
+    if not household:
+        return "household_required"
+    if not HOUSEHOLD_RE.match(household):
+        return "invalid_household"
+    if not occupant and not typed_day:
+        return ""
+    if problem := text_problem(occupant, "occupant", longest=longest):
+        return problem
+    if moved_in is None:
+        return "date_required"
+    return "date_in_future" if moved_in > today else ""
 
 
 def current_occupancy(household: Household) -> Occupancy | None:

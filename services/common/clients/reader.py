@@ -84,6 +84,14 @@ class RegistryReader(LoansReader, RetentionReader, AccountsReader, OperationsRea
         return await self.call("GET", f"/registry/households/{segment(household)}/departures",
                                list[Departure], token=token)
 
+    async def register_household(self, token: str, household: str, *,
+                                 occupant: str | None, moved_in: date | None) -> Household:
+        """Register a household (开户, D1), with its first occupant moving in ``moved_in``
+        when given (D2); 409 ``household_exists`` when it is registered already."""
+        return await self.call("POST", "/registry/households", Household, token=token,
+                               json={"household": household, "occupant": occupant,
+                                     "moved_in": moved_in.isoformat() if moved_in else None})
+
     async def change_occupant(self, token: str, household: str, occupant: str,
                               moved_in: date, *, closes: int | None) -> Household:
         """A new occupant moves in (D2); the current one's part, ``closes`` (the occupancy

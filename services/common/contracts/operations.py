@@ -173,6 +173,9 @@ class CatalogueFile(Struct):
     closed_documents: int
     first_filed: date | None
     last_filed: date | None
+    unscanned: int = 0
+    """Documents catalogued before their scan (no page in the archive yet): ``pages``
+    counts the scanned ones' pages only."""
 
 
 class BoxFiles(Struct):

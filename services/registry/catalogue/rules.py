@@ -86,6 +86,12 @@ VIEWING_WINDOW = timedelta(minutes=10)
 part of a viewing in the staff pages (``AccessRequest.viewing``), are one entry."""
 
 
+def awaits_scan(record: DocumentRecord) -> bool:
+    """A paper file catalogued before it was scanned (registered with no pages and no
+    reading, through the API): its original's upload brings them."""
+    return record.pages == 0 and record.extraction is None and record.status != "destroyed"
+
+
 def audited(principal: Principal, action: Action, record: DocumentRecord) -> bool:
     """O4: a user's content reads and downloads, and reads of restricted records."""
     if principal.is_service:

@@ -57,6 +57,7 @@ from services.registry.access import GrantSource, access_filter, can
 from services.registry.catalogue.rules import (
     VIEWING_WINDOW,
     audited,
+    awaits_scan,
     new_record,
 )
 from services.registry.journal.models import AuditEntry
@@ -120,7 +121,36 @@ class CatalogueService:
         if not registration.created:
             await self._check_refiling(principal, registration.document, new, category,
                                        household)
+            if principal.is_service and awaits_scan(registration.document) and new.pages:
+                return Registration(document=await self._attach_scan(
+                    registration.document.document_id, new, filer), created=False)
         return registration
+
+    async def _attach_scan(self, document_id: str, new: NewDocument, filer: str
+                           ) -> DocumentRecord:
+        """The original of a paper file catalogued before it was scanned was uploaded and
+        read: the record takes its pages and the reading's summary (its pages needing a
+        person join the review queue); nothing a person filed changes (its language
+        neither: what OCR read is not their word), so no new version. The feed tells
+        search to read its text (``TextRevised``, its first text version), once: a job
+        filing it again finds the scan attached."""
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            record = await tx.documents.get(document_id, lock=True)
+            if record is None:
+                raise NotFound("no such document", code="unknown_document")
+            if not awaits_scan(record):  # the same job's filing, retried, attached it
+                return record
+            record = msgspec.structs.replace(record, pages=new.pages,
+                                             extraction=new.extraction, updated_at=now)
+            await tx.documents.update(record)
+            await tx.journal.emit(TextRevised(
+                document=feed_document(record), text_version=1, engine=None,
+                reason="original uploaded", revised_by=filer), at=now)
+            await tx.journal.audit(AuditEntry(
+                action="original_attached", username=filer, document_id=document_id,
+                detail={"pages": new.pages}), at=now)
+        return record
 
     async def _check_refiling(self, principal: Principal, existing: DocumentRecord,
                               new: NewDocument, category: Category,

@@ -19,13 +19,16 @@ from services.common.contracts.operations import (
 )
 from services.common.printing import (
     FONT,
+    NOT_SCANNED,
     Column,
     begin_part,
     cjk_pdf,
     day,
     finished,
     heading,
+    held,
     lines,
+    pages_of,
     table,
 )
 from services.common.spreadsheet import csv_bytes
@@ -43,7 +46,7 @@ FILE_CSV = ("序号", "户号", "楼栋", "楼层", "单元", "标牌", "状态"
             "闭卷部分", "闭卷件数", "最早日期", "最新日期")
 ITEM_COLUMNS: tuple[Column, ...] = (
     Column("序号", 10), Column("档号", 60, unbroken=True), Column("日期", 20),
-    Column("题名", 58), Column("页数", 10), Column("位置", 32))
+    Column("题名", 54), Column("页数", 14), Column("位置", 32))
 ITEM_CSV = ("部分", "住户", "入住", "退租", "序号", "档号", "日期", "题名", "页数",
             "位置", "复印件", "document_id")
 LABEL_COLUMNS, LABEL_ROWS = 2, 5
@@ -60,9 +63,30 @@ def _span(file: CatalogueFile) -> str:
     return f"{day(file.first_filed)} 至 {day(file.last_filed)}"
 
 
+def page_count(file: CatalogueFile) -> str:
+    """A file's pages as the catalogues print them: those of its scanned documents, and
+    how many are not scanned yet."""
+    if not file.unscanned:
+        return str(file.pages)
+    if not file.pages:
+        return NOT_SCANNED
+    return f"{file.pages}（{file.unscanned} 件未扫描）"
+
+
+def folder_label(file: CatalogueFile) -> list[str]:
+    """A folder's label (标牌): its unit code, the current occupant (D2), where it is, what
+    it holds."""
+    span = (f"{file.first_filed.year}–{file.last_filed.year}"
+            if file.first_filed and file.last_filed else "")
+    return [file.household, file.label or VACANT,
+            f"{file.building}栋 {file.floor}层 {file.unit:02d}单元",
+            f"{held(file.documents, file.pages, file.unscanned)}  {span}".rstrip()
+            + ("  已闭卷" if file.closed else "")]
+
+
 def _file_row(position: int, file: CatalogueFile) -> list[str]:
     return [str(position), file.household, file.label or VACANT, _status(file),
-            str(file.documents), str(file.pages), str(file.closed_parts),
+            str(file.documents), page_count(file), str(file.closed_parts),
             str(file.closed_documents), _span(file)]
 
 
@@ -70,7 +94,7 @@ def general_csv(files: list[CatalogueFile]) -> bytes:
     """The general catalogue (总目录): one line per file, in cabinet order."""
     return csv_bytes(FILE_CSV, ([
         str(position), file.household, file.building, str(file.floor), str(file.unit),
-        file.label or VACANT, _status(file), str(file.documents), str(file.pages),
+        file.label or VACANT, _status(file), str(file.documents), page_count(file),
         str(file.closed_parts), str(file.closed_documents), day(file.first_filed),
         day(file.last_filed)] for position, file in enumerate(files, start=1)))
 
@@ -91,7 +115,7 @@ def floor_csv(catalogue: FloorCatalogue) -> bytes:
     return csv_bytes(("盒位置", *FILE_CSV), ([
         place(box.location), str(position), file.household, file.building, str(file.floor),
         str(file.unit), file.label or VACANT, _status(file), str(file.documents),
-        str(file.pages), str(file.closed_parts), str(file.closed_documents),
+        page_count(file), str(file.closed_parts), str(file.closed_documents),
         day(file.first_filed), day(file.last_filed)]
         for box in catalogue.boxes for position, file in enumerate(box.files, start=1)))
 
@@ -129,7 +153,7 @@ def items_csv(items: ItemList) -> bytes:
     return csv_bytes(ITEM_CSV, ([
         "已闭卷" if part.closed else "在卷", part.occupant or "", day(part.moved_in),
         day(part.moved_out), str(item.position), item.archive_no, day(item.filed_at),
-        item.title, str(item.pages), place(item.location), "是" if item.is_copy else "",
+        item.title, pages_of(item.pages), place(item.location), "是" if item.is_copy else "",
         item.document_id] for part in items.parts for item in part.items))
 
 
@@ -157,7 +181,7 @@ def _part_table(document: FPDF, part: FilePart) -> None:
     document.set_font(FONT, size=9)
     table(document, ITEM_COLUMNS, ([
         str(item.position), item.archive_no + (" （复印件）" if item.is_copy else ""),
-        day(item.filed_at), item.title, str(item.pages), place(item.location)]
+        day(item.filed_at), item.title, pages_of(item.pages), place(item.location)]
         for item in part.items))
     document.ln(3)
 

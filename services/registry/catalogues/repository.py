@@ -38,6 +38,8 @@ class CataloguesRepository(Repository):
             sa.select(documents.c.household.label("household"),
                       sa.func.count().label("documents"),
                       sa.func.coalesce(sa.func.sum(documents.c.pages), 0).label("pages"),
+                      sa.func.sum(sa.case((documents.c.pages == 0, 1), else_=0))
+                      .label("unscanned"),
                       sa.func.sum(sa.case((closed, 1), else_=0)).label("closed_documents"),
                       # The closed parts holding documents, as a box's catalogue counts
                       # them (``rules.by_box``): a part closed before anything was filed
@@ -54,6 +56,7 @@ class CataloguesRepository(Repository):
                            sa.func.sum(sa.case((closed, 0), else_=1)).label("open_parts"))
                  .group_by(occupancies.c.household).subquery())
         query = (sa.select(households, counted.c.documents, counted.c.pages,
+                           counted.c.unscanned,
                            counted.c.closed_documents, counted.c.closed_parts,
                            counted.c.first_filed, counted.c.last_filed, parts.c.occupancies,
                            parts.c.open_parts)
@@ -66,6 +69,7 @@ class CataloguesRepository(Repository):
             household=row.household, building=row.building, floor=row.floor, unit=row.unit,
             label=row.label, closed=bool(row.occupancies) and not row.open_parts,
             documents=int(row.documents or 0), pages=int(row.pages or 0),
+            unscanned=int(row.unscanned or 0),
             closed_parts=int(row.closed_parts or 0),
             closed_documents=int(row.closed_documents or 0),
             first_filed=_date(row.first_filed), last_filed=_date(row.last_filed),

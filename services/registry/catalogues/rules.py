@@ -101,6 +101,7 @@ def _in_box(file: CatalogueFile, entries: list[Entry]) -> CatalogueFile:
     closed = [entry for entry in entries if entry.in_closed_part]
     return msgspec.structs.replace(
         file, documents=len(entries), pages=sum(entry.pages for entry in entries),
+        unscanned=sum(not entry.pages for entry in entries),
         closed_parts=len({entry.occupancy_id for entry in closed}),
         closed_documents=len(closed),
         first_filed=min(entry.filed_at for entry in entries),

@@ -94,7 +94,7 @@ class CataloguesService(FeatureService):
             files = await view.catalogues.files(reader.access, seen=reader.seen,
                                                 building=building, floor=floor)
             if kind == "folders":
-                return [_folder_label(file) for file in files]
+                return [printed.folder_label(file) for file in files]
             entries = await view.catalogues.entries(reader.access, building=building,
                                                     floor=floor)
         return [_box_label(box.location, box.files) for box in by_box(files, entries)
@@ -190,15 +190,6 @@ async def _floor(view: Tx, reader: Reader, building: str, floor: int) -> FloorCa
     entries = await view.catalogues.entries(reader.access, building=building, floor=floor)
     return FloorCatalogue(building=building, floor=floor, files=files,
                           boxes=by_box(files, entries))
-
-
-def _folder_label(file: CatalogueFile) -> list[str]:
-    span = (f"{file.first_filed.year}–{file.last_filed.year}"
-            if file.first_filed and file.last_filed else "")
-    return [file.household, file.label or printed.VACANT,
-            f"{file.building}栋 {file.floor}层 {file.unit:02d}单元",
-            f"共 {file.documents} 件 {file.pages} 页  {span}".rstrip()
-            + ("  已闭卷" if file.closed else "")]
 
 
 def _box_label(location: PaperLocation, files: list[CatalogueFile]) -> list[str]:

@@ -31,24 +31,26 @@ from services.common.printing import (
     day_at,
     finished,
     heading,
+    held,
     lines,
+    pages_of,
     table,
 )
 from services.common.spreadsheet import csv_bytes
 from services.registry.catalogues.rules import place
 
 COPIES = ("第一联：移交方留存", "第二联：接收方留存")
-COLUMNS = (Column("序号", 10), Column("档号", 60, unbroken=True), Column("题名", 44),
+COLUMNS = (Column("序号", 10), Column("档号", 60, unbroken=True), Column("题名", 40),
            Column("类别", 28), Column("户号", 18, unbroken=True), Column("归档日期", 20),
-           Column("页数", 10))
-"""类别 holds the longest category name, 缴费记录与押金, on one line."""
+           Column("页数", 14))
+"""类别 holds the longest category name, 缴费记录与押金, on one line, 页数 未扫描."""
 CSV_HEADER = ("序号", "档号", "题名", "类别", "户号", "归档日期", "页数", "document_id")
 
 
 def _cells(item: HandoverItem) -> list[str]:
     return [str(item.position), item.archive_no, item.title,
             CATEGORY_NAMES.get(item.category, item.category), item.household or "",
-            day(item.filed_at), str(item.pages)]
+            day(item.filed_at), pages_of(item.pages)]
 
 
 def csv(handover: Handover) -> bytes:
@@ -83,8 +85,9 @@ def _heading(handover: Handover, zone: tzinfo, names: Mapping[str, str]) -> list
         f"移交单位：{handover.service_centre}    接收单位：公司档案室    接收后存放：{where}",
         f"编制人：{person(handover.created_by, names)}    "
         f"编制日期：{day_at(handover.created_at, zone)}    "
-        f"状态：{HANDOVER_STATUS_NAMES[handover.status]}    共 {len(handover.items)} 件，"
-        f"{sum(item.pages for item in handover.items)} 页",
+        f"状态：{HANDOVER_STATUS_NAMES[handover.status]}    "
+        + held(len(handover.items), sum(item.pages for item in handover.items),
+               sum(not item.pages for item in handover.items)),
     ]
 
 

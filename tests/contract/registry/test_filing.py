@@ -16,8 +16,10 @@ from services.common.contracts.registry import (
     ExtractionSummary,
     FilingDefaults,
     PaperLocation,
+    TextRevised,
 )
 from services.common.errors import BadRequest, Conflict, ValidationFailed
+from services.registry.journal.models import AuditQuery
 from tests.contract.registry.conftest import ARCHIVIST, Registry
 from tests.support.registry import INGEST, new_document, sha
 
@@ -257,3 +259,40 @@ async def test_a_filing_dated_after_the_registrys_today_is_refused(registry: Reg
                 filer, new_document(filed_at=date(2024, 6, 2)))
         assert refused.value.code == "date_in_future"
     assert today.filed_at == date(2024, 6, 1)
+
+
+async def test_the_scan_of_a_paper_file_catalogued_before_it_takes_its_pages_and_text(
+        registry: Registry) -> None:
+    """A paper file catalogued before it was scanned (no pages, no text) and then uploaded:
+    ingest's filing of its bytes is the same document (D6: the same bytes, one record),
+    and the record takes what the scan brings — its pages, how well they were read (the
+    pages needing a person join the review queue), not the language read, which is
+    nobody's word — and the feed
+    tells search to read its text (a word of its pages finds it), once: the job filing
+    it again (a retry) changes nothing more."""
+    content = sha("a decoration application catalogued in 2022, scanned in 2026")
+    catalogued = await registry.services.catalogue.register(ARCHIVIST, new_document(
+        sha256=content, pages=0))
+    assert (catalogued.document.pages, catalogued.document.extraction) == (0, None)
+    summary = ExtractionSummary(mean_confidence=71.5, pages_needing_review=[2], method="ocr")
+    scanned = new_document(sha256=content, pages=3, extraction=summary,
+                           language_read="chi_sim", filed_by="wang")
+
+    uploaded = await registry.services.catalogue.register(INGEST, scanned)
+    again = await registry.services.catalogue.register(INGEST, scanned)
+
+    document_id = catalogued.document.document_id
+    assert (uploaded.created, uploaded.document.document_id) == (False, document_id)
+    record = await registry.services.catalogue.read(ARCHIVIST, document_id)
+    assert (record.pages, record.extraction, record.language) == (3, summary, None)
+    assert (record.archive_no, record.version) == (catalogued.document.archive_no, 1)
+    assert again.document == record
+    page = await registry.services.journal.changes(INGEST, after=0, limit=100)
+    revised = [change.event for change in page.changes
+               if isinstance(change.event, TextRevised)
+               and change.event.document.document_id == document_id]
+    assert [(event.text_version, event.revised_by) for event in revised] == [(1, "wang")]
+    attached = await registry.services.journal.entries(
+        INGEST, AuditQuery(action="original_attached"))
+    assert [(entry.document_id, entry.username, entry.detail) for entry in attached] == [
+        (document_id, "wang", {"pages": 3})]

@@ -208,3 +208,47 @@ def test_a_day_after_today_is_refused_at_its_field_with_what_was_typed(
         assert f'value="{typed}"' in refused.text
         assert 'name="confirm"' not in refused.text
     assert (household["label"], household["occupied"]) == ("李娜", True)
+
+
+def _registering(browser: httpx.Client, **fields: str) -> httpx.Response:
+    return browser.post("/ui/households", data={"_csrf_token": browser.cookies["archive_csrf"],
+                                                **fields})
+
+
+def test_an_archivist_registers_a_household_and_its_first_occupant_on_the_households_page(
+        server: ArchiveServer, archivist: httpx.Client, wang: httpx.Client) -> None:
+    """开户 (D1) on the pages: a new unit with no document yet has no page to record an
+    occupant on, so the households page registers it, with its first occupant if typed
+    (D2); a code typed loosely is the unit code; refusals say why with the form kept; a
+    staff member has no form and the address refuses them."""
+    offered = wang.get("/ui/households")
+    sent = _registering(wang, household="d0201", occupant="钱进", moved_in="2025年11月1日")
+    bare = _registering(wang, household="D-0202")
+    again = _registering(wang, household="D-0201")
+    wrong = _registering(wang, household="D楼", occupant="钱进")
+    undated = _registering(wang, household="D-0203", occupant="钱进")
+    server.add_user("li.reg", "staff")
+    with closing(signed_in(server.url, "li.reg")) as li:
+        staff_page = li.get("/ui/households")
+        staff_sent = _registering(li, household="D-0204")
+
+    assert '<form method="post" action="/ui/households#register"' in offered.text
+    assert "建立户档（开户）" in offered.text
+    assert sent.status_code == 303, sent.text
+    shown = wang.get(sent.headers["location"])
+    assert "已登记 钱进 于 2025年11月1日 迁入，标牌现为 钱进" in shown.text
+    assert archivist.get("/registry/households/D-0201").json()["label"] == "钱进"
+    assert bare.status_code == 303
+    assert archivist.get("/registry/households/D-0202").json()["occupants"] == []
+    assert again.status_code == 409
+    assert "户档 D-0201 已经建立，没有再建立一次" in again.text
+    assert 'href="/ui/households/D-0201"' in again.text
+    assert wrong.status_code == 422
+    assert "请填写户号，写法如 A-1201" in wrong.text
+    assert 'value="D楼"' in wrong.text
+    assert undated.status_code == 422
+    assert "请填写日期" in undated.text
+    assert archivist.get("/registry/households/D-0203").status_code == 404
+    assert '<form method="post" action="/ui/households#register"' not in staff_page.text
+    assert staff_sent.status_code == 404
+    assert archivist.get("/registry/households/D-0204").status_code == 404

@@ -4,12 +4,16 @@ the place as printed, the inventory's checklist."""
 
 from __future__ import annotations
 
+import csv
+import dataclasses
+import io
 from datetime import date
 
 from services.common.contracts.households import Occupancy
 from services.common.contracts.inventory import InventoryItem
-from services.common.contracts.operations import CatalogueFile
+from services.common.contracts.operations import CatalogueFile, ItemList
 from services.common.contracts.registry import PaperLocation
+from services.registry.catalogues import printed
 from services.registry.catalogues.rules import Entry, by_box, parts_of, place
 from services.registry.inventory.models import Holding, ListedBox
 from services.registry.inventory.rules import as_seen, checklist
@@ -138,3 +142,26 @@ def test_a_reader_sees_the_checklist_within_their_clearance_numbered_without_gap
     assert [(i.item, i.households, i.documents) for i in every] == [
         (1, ["A-1201"], 1), (2, ["K-0909"], 1), (3, ["A-1203", "A-1204"], 2),
         (4, ["A-1205"], 1)]
+
+
+def test_a_paper_file_not_yet_scanned_is_printed_as_such_not_as_0_pages() -> None:
+    """A document catalogued before its scan has no page in the archive (0): its item
+    list row says 未扫描, and a file's (or a box's) page count, of its scanned documents
+    only, says how many are not scanned; a folder label does not print 0 页."""
+    scanned = [_entry(1, 1, location=_box("1", "3")), _entry(2, 1, location=_box("1", "3"))]
+    catalogued = [dataclasses.replace(_entry(number, None, location=_box("1", "3")),
+                                      pages=0)
+                  for number in (3, 4)]
+    mixed = by_box([_file("A-1201")], [*scanned, *catalogued])[0].files[0]
+    not_yet = by_box([_file("A-1201")], catalogued)[0].files[0]
+    assert (mixed.documents, mixed.pages, mixed.unscanned) == (4, 2, 2)
+    assert printed.page_count(mixed) == "2（2 件未扫描）"
+    assert printed.page_count(not_yet) == "未扫描"
+    assert printed.folder_label(mixed)[3] == "共 4 件 2 页（2 件未扫描）  2024–2024"
+    assert printed.folder_label(not_yet)[3] == "共 2 件（2 件未扫描）  2024–2024"
+    assert "0 页" not in printed.folder_label(not_yet)[3]
+    items = ItemList(household="A-1201", label="张伟", parts=parts_of([], catalogued))
+    rows = list(csv.reader(io.StringIO(printed.items_csv(items).decode("utf-8-sig"))))
+    assert [row[8] for row in rows[1:]] == ["未扫描", "未扫描"]
+    general = list(csv.reader(io.StringIO(printed.general_csv([mixed]).decode("utf-8-sig"))))
+    assert general[1][8] == "2（2 件未扫描）"

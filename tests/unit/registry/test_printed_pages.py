@@ -80,3 +80,16 @@ def test_an_item_list_numbers_each_households_pages_and_says_an_empty_part_in_wo
     assert "卷内目录 A-1201 第 1 页 共 " in first[0]
     assert "（本部分无文件）" in "".join(first)
     assert "卷内目录 A-1202 第 1 页 共 1 页" in pages[-1]
+
+
+def test_a_transfer_list_item_catalogued_before_its_scan_is_printed_not_scanned() -> None:
+    """Its paper has pages the archive has not seen: 未扫描, not 0, in the PDF and the CSV,
+    and the heading's total counts the scanned ones' pages and says how many are not."""
+    handover = _handover(3)
+    handover.items[1].pages = 0
+    handover.items[2].pages = 0
+    text = " ".join(_pages(transfer_list.pdf(handover, COMPANY_ZONE, names={})))
+    assert "共 3 件 1 页（2 件未扫描）" in text
+    assert text.count("未扫描") == 2 * (1 + 2)  # each copy: its heading and two rows
+    rows = transfer_list.csv(handover).decode("utf-8-sig").splitlines()
+    assert [row.split(",")[6] for row in rows[1:]] == ["1", "未扫描", "未扫描"]

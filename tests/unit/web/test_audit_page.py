@@ -258,6 +258,28 @@ def test_a_hold_s_entries_name_it_as_the_holds_page_does() -> None:
     assert "Legal hold placed" in english
 
 
+def test_a_correction_s_approvers_are_roles_named_as_the_pages_name_them() -> None:
+    """A correction (D11) or an occupancy correction (D12) asked for records who approves
+    it as roles (``manager``; ``director`` and ``center_head`` for lowered protection,
+    D10), not usernames: the page names them as roles, never by their codes."""
+    filters, _ = asked()
+    view = audit_view(filters, [
+        entry(2, "correction_requested", detail={
+            "correction_id": "c2", "approvers": ["director", "center_head"]}),
+        entry(1, "correction_requested", detail={"correction_id": "c1",
+                                                 "approvers": ["manager"]})])
+
+    chinese, english = in_both_languages(QIAN, "/ui/audit", "audit.html", view=view,
+                                         problem="", people={"manager": "王经理"})
+
+    assert "更正编号：c1；审批人：部门负责人" in chinese
+    assert "审批人：总经理、客户服务中心负责人" in chinese
+    assert "Department Head" in english
+    assert "Customer Service Centre Head" in english
+    for coded in ("manager", "director", "center_head", "王经理"):
+        assert coded not in _details(chinese), coded
+
+
 def _details(html: str) -> str:
     return " ".join(re.findall(r'class="detail">(.*?)</td>', html, re.S))
 

@@ -425,3 +425,26 @@ def test_the_page_opened_and_the_next_match_are_where_the_words_stand_whole_not_
     assert [link.number for link in view.pages if link.marked] == [9, 11]
     assert view.page is not None
     assert view.page.marks == 1
+
+
+def test_a_record_never_uploaded_says_its_pages_are_not_known_and_no_text_is_coming() -> None:
+    """A paper file catalogued before it is scanned has no page in the archive: its page
+    count is not 0 (the paper has pages), and its text is not being read (it cannot be
+    until the original is uploaded), so the page does not ask to refresh in a few
+    minutes but says what brings the text."""
+    catalogued = msgspec.structs.replace(RECORD, pages=0)
+    permissions = DocumentPermissions(document=catalogued, read_text=ALLOWED, download=ALLOWED)
+    for reader, next_step in ((WANG, "上传原件后系统识别出文字"),
+                              (LI, "请联系档案管理员上传原件")):
+        view = document_page(catalogued, permissions, q="", text=None, number=None,
+                             boxes=None, has_preview=False, uploaded=False,
+                             may_upload=reader is WANG)
+        chinese, english = in_both_languages(reader, "/ui/documents/d1", "document.html",
+                                             view=view)
+        assert "<dt>页数</dt><dd>未扫描</dd>" in chinese
+        assert "<dd>0</dd>" not in chinese
+        assert "可能仍在识别中" not in chinese
+        assert "请过几分钟刷新本页" not in chinese
+        assert "原件还没有上传，没有可显示的文字" in chinese
+        assert next_step in chinese
+        assert "<dt>Pages</dt><dd>Not scanned</dd>" in english

@@ -219,3 +219,15 @@ async def test_a_failure_page_names_the_reader_by_the_full_names_last_read() -> 
     answer = failure_handlers(shared_pages(), people=people)[HTTPException](
         request, routing_said)
     assert '<span class="who">王芳（wang）</span>' in str(answer.content)
+
+
+def test_a_form_s_address_opened_as_a_page_says_so_and_how_to_send_it_again() -> None:
+    """A form's POST-only address (reloaded after sending, or from the history) is not a
+    page that does not exist or is not the reader's: the page says what the address is
+    and that the form is sent again from its page."""
+    page = _failure_page("GET", "/ui/documents/d-1/corrections", 405, "method_not_allowed")
+    assert "<h1>这个地址不能直接打开</h1>" in page
+    assert "这是提交表单用的地址" in page
+    assert "请回到表单所在的页面" in page
+    assert "这一页不存在，或者您无权查看" not in page
+    assert '<a href="/ui/search">回到检索</a>' in page

@@ -309,3 +309,22 @@ def test_the_form_names_the_uncleared_side_and_offers_people_by_their_full_names
     assert "马强（ma） 的密级权限是“普通”" in html
     assert 'list="people-named"' in html
     assert '<option value="ma">马强（ma）</option><option value="sun">孙丽（sun）</option>' in html
+
+
+def test_a_handover_item_catalogued_before_its_scan_shows_its_pages_not_scanned() -> None:
+    """An item with no page in the archive (catalogued before its scan) reads 未扫描 in the
+    pages column, not 0, as the printed transfer list has it."""
+    sun = Principal(username="sun", roles=("archivist",))
+    handover = _handover(items=[HandoverItem(
+        position=1, document_id="d1", archive_no="2016-move_in-B-0301-0001",
+        title="徐静怡入住资料", category="move_in", household="B-0301", filed_at=AT.date(),
+        pages=0)])
+    values = page_layout(sun, "/ui/handovers/h1", "token") | {
+        "view": handover_page(sun, handover), "can": abilities(sun),
+        "side_names": SIDE_NAMES, "category_names": CATEGORY_BY_CODE, "done": "",
+        "refused": "", "at": ""}
+    chinese = shared_pages().html("zh", "handover.html", values)
+    english = shared_pages().html("en", "handover.html", values)
+    assert 'data-label="页数">未扫描</td>' in chinese
+    assert 'data-label="页数">0</td>' not in chinese
+    assert ">Not scanned</td>" in english

@@ -29,7 +29,8 @@ def _household(code: str, *occupants: tuple[str, date | None]) -> Household:
 
 
 def _in_both_languages(view: HouseholdsView) -> tuple[str, str]:
-    return in_both_languages(MA, "/ui/households", "households.html", view=view)
+    return in_both_languages(MA, "/ui/households", "households.html", view=view,
+                             may_register=False, problem="", values={})
 
 
 def test_a_household_found_by_a_former_occupant_s_name_says_whom_it_matched() -> None:
