@@ -32,6 +32,8 @@ def test_the_document_page_shows_the_record_and_says_what_waits_for_the_store(
                 s3.stop()
                 during = wang.get(document)
                 history = wang.get(f"{document}/history")
+                wang.cookies.set("archive_language", "en")
+                english = wang.get(document)
         finally:
             server.server.stop()
     assert before.status_code == 200
@@ -42,6 +44,9 @@ def test_the_document_page_shows_the_record_and_says_what_waits_for_the_store(
     assert "文字和页面图像暂时无法显示" in during.text
     assert "原件暂时无法下载" in during.text
     assert '" download>下载原件</a>' not in during.text
+    assert english.status_code == 200
+    assert "The text and page images cannot be shown for now" in english.text
+    assert "The original cannot be downloaded for now" in english.text
     assert history.status_code == 200
     assert "文字版本暂时无法显示" in history.text
     assert "首次归档" in history.text  # the record's versions, from the registry
