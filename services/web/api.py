@@ -39,7 +39,7 @@ from services.web.document_page import (
     older_text,
     page_out_of_range,
 )
-from services.web.failures import no_such_page, none_if, refusal_code, see
+from services.web.failures import no_such_page, none_if, refusal_code, see, unless_away
 from services.web.forms import FORM, PageForm, text
 from services.web.limits import LIMITS
 from services.web.links import document_url
@@ -243,13 +243,14 @@ class ReadingPages(Controller):
         shows: the page itself stays fast."""
         token = page.reader.token
         # A reader who may not read the text is refused its versions as the text itself.
-        versions, loans, audit, text_versions = await asyncio.gather(
+        versions, loans, audit, (text_versions, text_away) = await asyncio.gather(
             registry.versions(token, document_id), registry.loans_of(token, document_id),
             registry.audit_trail(token, document_id),
-            none_if(ingest.text_versions(token, document_id), NotFound, Forbidden))
+            unless_away(none_if(ingest.text_versions(token, document_id), NotFound, Forbidden)))
         return page.render("_history.html", view=document_history(
             versions, loans, audit, document_id=document_id,
-            text_versions=text_versions.versions if text_versions is not None else None))
+            text_versions=text_versions.versions if text_versions is not None else None,
+            text_versions_away=text_away))
 
     @get("/documents/{document_id:str}/text/versions/{version:int}",
          operation_id="olderTextPage")
@@ -334,9 +335,11 @@ async def _document_view(page: Page, ingest: IngestClient, registry: RegistryRea
         except NotFound as exc:
             return None, exc.extra.get("uploaded") is not False
 
-    # Asked of the registry and of ingest at once: none waits for another.
-    holds, standing, (reading, held) = await asyncio.gather(
-        active_holds(), disposal(), first_reading())
+    # Asked of the registry and of ingest at once: none waits for another. Only the
+    # registry's record is needed: without ingest's store the page says what waits for it.
+    holds, standing, (first, store_away) = await asyncio.gather(
+        active_holds(), disposal(), unless_away(first_reading()))
+    reading, held = first if first is not None else (None, True)
     number = chosen_page(reading, q, page_number)
     boxes = reading.boxes if reading is not None else None
     if number is not None and number != asked:
@@ -347,5 +350,5 @@ async def _document_view(page: Page, ingest: IngestClient, registry: RegistryRea
                          boxes=boxes, has_preview=boxes is not None,
                          may_correct=may_correct(page.reader.principal),
                          record_correction=form, done=done, waits=waits, holds=holds,
-                         disposal=standing, uploaded=held,
+                         disposal=standing, uploaded=held, store_away=store_away,
                          may_upload=page.reader.principal.has_role(*FILERS))

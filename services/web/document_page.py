@@ -168,6 +168,10 @@ class DocumentPage:
     upload_url: str | None = None
     """Where the original is uploaded (数字化), to one who uploads (an archivist), when it
     was never uploaded; else None."""
+    store_away: bool = False
+    """Ingest's store (the originals, the texts, the previews) could not be reached: the
+    record shows, and the text, the page images and 下载原件 say they are unavailable for
+    now and to try again later."""
 
 
 APPROVED_CORRECTION = "批准更正"
@@ -310,11 +314,15 @@ class DocumentHistory:
     text_versions: list[TextVersionLine] | None = None
     """The page texts' versions, newest first, to a reader who may read the text; else
     None (the history does not speak of the text)."""
+    text_versions_away: bool = False
+    """The store holding the texts' versions could not be reached: the history says they
+    are unavailable for now."""
 
 
 def document_history(versions: list[DocumentVersion], loans: list[Loan],
                      audit: list[AuditTrailEntry], *, document_id: str = "",
-                     text_versions: list[TextVersionEntry] | None = None) -> DocumentHistory:
+                     text_versions: list[TextVersionEntry] | None = None,
+                     text_versions_away: bool = False) -> DocumentHistory:
     """``text_versions`` (oldest first, as ingest lists them) when the reader may read
     the document's text: D6, everyone who reads the text sees who changed it and why,
     whatever audit entries they may see."""
@@ -326,7 +334,8 @@ def document_history(versions: list[DocumentVersion], loans: list[Loan],
                         LOAN_KIND_NAMES.get(loan.kind, loan.kind)) for loan in loans],
         audit=[_audit_line(entry) for entry in audit],
         text_versions=None if text_versions is None else [
-            text_version_line(document_id, entry) for entry in reversed(text_versions)])
+            text_version_line(document_id, entry) for entry in reversed(text_versions)],
+        text_versions_away=text_versions_away)
 
 
 @dataclass(frozen=True)
@@ -443,12 +452,13 @@ def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
                   may_correct: bool = False, record_correction: RecordCorrection | None = None,
                   done: str = "", waits: str = "", holds: list[Hold] | None = None,
                   disposal: DisposalStanding | None = None, uploaded: bool = True,
-                  may_upload: bool = False) -> DocumentPage:
+                  may_upload: bool = False, store_away: bool = False) -> DocumentPage:
     """``may_correct``: the reader corrects text (校对), so the page shown links there;
     ``record_correction``: the form correcting the record, to one who may (``done`` and
     ``waits``: what their last correction did); ``uploaded``: ingest holds the original
     (else nothing is offered for download, and ``may_upload``, the reader uploads
-    originals, is shown where)."""
+    originals, is shown where); ``store_away``: ingest's store could not be reached (no
+    text was read, and nothing is offered for download for now)."""
     words = query_words(q)
     base = document_url(record.document_id)
     shown: ShownPage | None = None
@@ -491,8 +501,8 @@ def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
         security_name=SECURITY_LEVEL_NAMES[record.security],
         household_url=household_url(record.household) if record.household else None,
         q=q, permissions=permissions,
-        download_url=f"{base}/original" if permissions.download.allowed and uploaded
-        else None,
+        download_url=f"{base}/original"
+        if permissions.download.allowed and uploaded and not store_away else None,
         may_borrow=permissions.download.code == "needs_grant" and in_file(record),
         page=shown, pages=links, previous_url=previous_url, next_url=next_url,
         history_url=f"{base}/history", page_count=len(numbers), turn_url=f"{base}#{READING}",
@@ -509,5 +519,5 @@ def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
         if disposal and disposal.destruction_status else "",
         decision_name=DECISION_NAMES.get(disposal.outcome, "") if disposal else "",
         not_uploaded=not uploaded, upload_url=INGEST_PATH if may_upload and not uploaded
-        else None)
+        else None, store_away=store_away)
 

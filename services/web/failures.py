@@ -27,7 +27,14 @@ from litestar.exceptions import (
 from litestar.response import Redirect
 
 from services.common.auth import Principal
-from services.common.errors import ArchiveError, Forbidden, NotFound, PeerFailed, Unauthorized
+from services.common.errors import (
+    ArchiveError,
+    DependencyUnavailable,
+    Forbidden,
+    NotFound,
+    PeerFailed,
+    Unauthorized,
+)
 from services.common.models import SECURITY_LEVEL_NAMES
 from services.web.links import address
 from services.web.navigation import layout_values
@@ -130,6 +137,20 @@ async def none_if(read: Awaitable[T], *errors: type[ArchiveError]) -> T | None:
         return await read
     except errors:
         return None
+
+
+async def unless_away(read: Awaitable[T]) -> tuple[T | None, bool]:
+    """A read of a part a page shows without when the store behind it cannot be reached
+    (ingest's object store during an outage): its answer and False, or None and True, so
+    the page shows what it has and says that part is unavailable for now. A peer that
+    answered with a failure of its own (``PeerFailed``) is not away: that fails the page."""
+    try:
+        return await read, False
+    except PeerFailed:
+        raise
+    except DependencyUnavailable as exc:
+        log.warning("shown without a part: %s", exc.explained)
+        return None, True
 
 
 async def hidden_if_refused(read: Awaitable[T]) -> T:
