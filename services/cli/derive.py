@@ -5,7 +5,9 @@ The command lists the documents the caller can see (the registry's catalogue), t
 ingest to make each one's previews (``POST /ingest/documents/{id}/derive``), two at a
 time so both of a small server's extraction processes stay busy. With ``--missing``
 ingest skips a document whose previews are all stored, so running the command again
-after an interruption continues where it stopped. A digital PDF's pages (text layer) are
+after an interruption continues where it stopped, and first attaches the scans an
+earlier release filed without attaching them to records catalogued before them
+(``POST /ingest/documents/attach-scans``). A digital PDF's pages (text layer) are
 only listed, as at ingest: their images are made on each page's first view.
 """
 
@@ -27,6 +29,8 @@ from services.common.contracts.registry import in_file
 def derive(api: Api, missing: bool) -> None:
     """Make the page previews and thumbnails of filed documents from their originals
     (archivist, admin). With --missing it is resumable: run it again to continue."""
+    if missing:
+        _attach_scans(api)
     documents = [record for record in api.run(api.registry.catalogue(api.token))
                  if in_file(record)]
     request = DeriveRequest(missing=missing)
@@ -38,3 +42,14 @@ def derive(api: Api, missing: bool) -> None:
                f"{len(failures)} failed")
     exit_on_failures(failures,
                      to_retry="run 'archive derive --missing' again to retry the failures")
+
+
+def _attach_scans(api: Api) -> None:
+    """Before previews, the scans an earlier release filed without attaching them to
+    records catalogued before them: those records have 0 pages until then."""
+    scans = api.run(api.ingest.attach_scans(api.token))
+    if scans.attached or scans.refused:
+        click.echo(f"{scans.attached} scans attached to records catalogued before them, "
+                   f"{len(scans.refused)} not attached")
+    for refusal in scans.refused:
+        click.echo(f"  {refusal}", err=True)

@@ -44,6 +44,7 @@ from services.common.contracts.ingest import (
     RefusedFile,
     ReocrRequest,
     ReocrResult,
+    ScansAttached,
     Texts,
     TextsRequest,
     TextVersions,
@@ -60,6 +61,7 @@ from services.common.filing import (
 from services.common.models import Sha256
 from services.common.objectstore import CHUNK_BYTES
 from services.common.web import PageLimit, PageOffset
+from services.ingest.attach import ScanAttacher
 from services.ingest.batches import Batches
 from services.ingest.corrections import PageCorrector
 from services.ingest.derive import Deriver
@@ -226,6 +228,13 @@ class DocumentsController(Controller):
         the review page); decided as the text, and journaled once per viewing
         (``VIEWING_WINDOW`` in the registry)."""
         return await ingest.reading(token, document_id, page)
+
+    @post("/attach-scans", operation_id="attachScans", guards=[require_roles(*REREADERS)],
+          status_code=HTTP_200_OK)
+    async def attach_scans(self, attacher: NamedDependency[ScanAttacher]) -> ScansAttached:
+        """Attach to the records catalogued before their scan the originals ingest filed
+        without attaching them (an earlier release; ``archive derive --missing``)."""
+        return await attacher.attach()
 
     @post("/{document_id:str}/derive", operation_id="deriveDocumentPreviews",
           guards=[require_roles(*REREADERS)], status_code=HTTP_200_OK)

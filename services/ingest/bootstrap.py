@@ -39,6 +39,7 @@ from services.ingest.api import (
     OriginalsController,
     TextsController,
 )
+from services.ingest.attach import ScanAttacher
 from services.ingest.batches import Batches
 from services.ingest.corrections import PageCorrector
 from services.ingest.derive import Deriver
@@ -244,7 +245,8 @@ def build(ctx: Context) -> ServicePart:
         route_handlers=[DocumentsController, BatchesController, JobsController,
                         OriginalsController, TextsController, FixityController],
         dependencies=provided(ingest=ingest, fixity=fixity, rereader=rereader,
-                              deriver=deriver, corrector=corrector, batches=batches),
+                              deriver=deriver, corrector=corrector, batches=batches,
+                              attacher=ScanAttacher(queue, store, registry)),
         request_max_body_size=settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES,
     )
     return ServicePart(

@@ -60,6 +60,9 @@ jobs = sa.Table(
     sa.Column("finished_at", UtcDateTime),
 )
 
+IN_CLAUSE_ROWS = 500
+"""Values of one ``IN`` list (SQLite allows 32 766 bound values, PostgreSQL 65 535)."""
+
 RETRY_INITIAL_S = 5.0
 RETRY_MAX_S = 600.0
 
@@ -259,6 +262,17 @@ class JobQueue:
         async with connect(self._reader) as conn:
             row = (await conn.execute(sa.select(jobs).where(jobs.c.sha256 == sha256))).first()
         return None if row is None else _job(row)
+
+    async def done_for(self, sha256s: list[str]) -> list[Job]:
+        """The finished jobs of those of ``sha256s`` ingest filed."""
+        found: list[Job] = []
+        async with connect(self._reader) as conn:
+            for start in range(0, len(sha256s), IN_CLAUSE_ROWS):
+                rows = await conn.execute(sa.select(jobs).where(
+                    jobs.c.status == "done",
+                    jobs.c.sha256.in_(sha256s[start:start + IN_CLAUSE_ROWS])))
+                found.extend(_job(row) for row in rows)
+        return found
 
     async def list(self, *, status: JobStatus | None = None, limit: int = 100,
                    offset: int = 0) -> list[Job]:

@@ -280,9 +280,9 @@ class IngestWorker:
         await self.queue.fail(job.job_id, self.name, error=detail, code=code)
 
     async def _steps(self, job: Job, work: Path) -> tuple[str, int, int]:
-        payload = _payload(job)
+        payload = job_payload(job)
         extracted = await self._extraction(job, payload, work)
-        registration = await self._register(job, _registration(job, payload, extracted))
+        registration = await self._register(job, registration_of(job, payload, extracted))
         if registration.document.status == "destroyed":
             await self._forget(job.sha256)
             raise PermanentJobError(
@@ -468,7 +468,7 @@ def _dead_scratch(root: Path) -> list[Path]:
     return [path for path in root.iterdir() if path.is_dir() and died_here(path.name)]
 
 
-def _payload(job: Job) -> JobPayload:
+def job_payload(job: Job) -> JobPayload:
     try:
         return msgspec.convert(job.payload, JobPayload, strict=False)
     except msgspec.ValidationError as exc:
@@ -476,7 +476,7 @@ def _payload(job: Job) -> JobPayload:
                                 "file again", code="bad_job_payload") from exc
 
 
-def _registration(job: Job, payload: JobPayload, extracted: Extracted) -> NewDocument:
+def registration_of(job: Job, payload: JobPayload, extracted: Extracted) -> NewDocument:
     """What the uploader said, and apart the defaults for what they left out (and the
     language OCR read): the registry compares only what was said with a filed record."""
     metadata = payload.metadata

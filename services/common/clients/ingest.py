@@ -28,6 +28,7 @@ from services.common.contracts.ingest import (
     RefusedFile,
     ReocrRequest,
     ReocrResult,
+    ScansAttached,
     Texts,
     TextsRequest,
     TextVersions,
@@ -101,6 +102,11 @@ class IngestClient(ServiceClient):
         return await self.call("POST", f"/ingest/documents/{segment(document_id)}/reocr",
                                ReocrResult, token=token, json=request,
                                timeout_s=WHOLE_DOCUMENT_S)
+
+    async def attach_scans(self, token: str) -> ScansAttached:
+        """Attach the scans an earlier release filed without attaching them."""
+        return await self.call("POST", "/ingest/documents/attach-scans", ScansAttached,
+                               token=token, timeout_s=WHOLE_DOCUMENT_S)
 
     async def derive(self, token: str, document_id: str, request: DeriveRequest
                      ) -> DeriveResult:

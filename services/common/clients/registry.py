@@ -16,6 +16,7 @@ from services.common.contracts.registry import (
     AccessFilter,
     AccessRequest,
     Action,
+    AwaitingScan,
     DocumentPermissions,
     DocumentRecord,
     DownloadOutcome,
@@ -108,6 +109,11 @@ class RegistryClient(ServiceClient):
     async def record_fixity(self, result: FixityResult) -> None:
         """Put a finished fixity run's outcome in the audit log, with the service token."""
         await self.request("POST", "/registry/fixity/results", json=result)
+
+    async def awaiting_scan(self) -> list[str]:
+        """The originals (SHA-256) of the records catalogued before their scan and still
+        without it, with the service token."""
+        return (await self.call("GET", "/registry/fixity/awaiting-scan", AwaitingScan)).sha256s
 
     async def fixity_documents(self, after: str | None, *, limit: int = 500) -> FixityPage:
         """The catalogue records after ``after`` (None: from the first) by ``document_id``."""

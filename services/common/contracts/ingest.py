@@ -331,6 +331,15 @@ class DeriveRequest(Struct):
     missing: bool = False
 
 
+class ScansAttached(Struct):
+    """``POST /ingest/documents/attach-scans``: how many records catalogued before their
+    scan took the pages of an original ingest had filed without attaching them (an
+    earlier release), and those it could not attach (``document <id>: why``)."""
+
+    attached: int
+    refused: list[str]
+
+
 class DeriveResult(Struct):
     """What became of one document: its previews ``derived`` (and character boxes added
     to ``boxes_added`` text-layer pages that had none), or ``skipped`` when ``missing``

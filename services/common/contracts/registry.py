@@ -632,6 +632,13 @@ class FixityEntry(Struct):
     disposal_due: date | None = None
 
 
+class AwaitingScan(Struct):
+    """The originals (SHA-256) of the records catalogued before their scan and still
+    without it (``awaits_scan``)."""
+
+    sha256s: list[str]
+
+
 class FixityPage(Struct):
     """Catalogue records (destroyed ones included) in ``document_id`` order; continue with
     ``after=next_after``, which is null on the last page."""

@@ -330,6 +330,12 @@ class DocumentsRepository(Repository):
             found.update({row.document_id: row.archive_no for row in rows})
         return found
 
+    async def without_pages(self) -> list[DocumentRecord]:
+        """The records not destroyed that have no pages (most have some: few rows)."""
+        rows = await self.conn.execute(sa.select(documents).where(
+            documents.c.pages == 0, documents.c.status != "destroyed"))
+        return [record_of(row) for row in rows.mappings()]
+
     async def fixity_entries(self, *, after: str | None, limit: int,
                              access: AccessFilter) -> list[FixityEntry]:
         """Records, destroyed ones included, with ``document_id > after``, in id order,

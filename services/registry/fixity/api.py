@@ -10,7 +10,12 @@ from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from services.common.auth import SERVICE_ROLE, Principal
-from services.common.contracts.registry import FixityPage, FixityResult, NumberingReport
+from services.common.contracts.registry import (
+    AwaitingScan,
+    FixityPage,
+    FixityResult,
+    NumberingReport,
+)
 from services.common.errors import Forbidden
 from services.common.models import END
 from services.common.web import PageLimit
@@ -49,6 +54,12 @@ class FixityController(Controller):
                       fixity: NamedDependency[FixityService]) -> None:
         """Ingest reports a finished fixity run; it goes into the audit log (O4)."""
         await fixity.record(data)
+
+    @get("/awaiting-scan", operation_id="listAwaitingScan", guards=[allow(SERVICE_ROLE)])
+    async def awaiting_scan(self, fixity: NamedDependency[FixityService]) -> AwaitingScan:
+        """The originals of the records catalogued before their scan and still without
+        it, for ingest to attach those it holds (``archive derive --missing``)."""
+        return await fixity.awaiting_scan()
 
     @get("/documents", operation_id="listFixityDocuments")
     async def documents(self, principal: NamedDependency[Principal],

@@ -8,11 +8,13 @@ from datetime import date
 
 from services.common.contracts.registry import (
     AccessFilter,
+    AwaitingScan,
     FixityFinding,
     FixityPage,
     FixityResult,
     NumberingReport,
 )
+from services.registry.catalogue.rules import awaits_scan
 from services.registry.fixity.rules import NumberingCheck
 from services.registry.journal.models import AuditEntry, DetailValue
 from services.registry.store import FeatureService
@@ -50,6 +52,15 @@ class FixityService(FeatureService):
                 check.add(archive_no)
             counters = await view.documents.counters()
         return check.report(counters)
+
+    async def awaiting_scan(self) -> AwaitingScan:
+        """The originals of the records whose scan ingest may hold unattached: an earlier
+        release filed the bytes of a record catalogued first without attaching their
+        pages (``CatalogueService._attach_scan``)."""
+        async with self.store.snapshot() as view:
+            records = await view.documents.without_pages()
+        return AwaitingScan(sha256s=[record.sha256 for record in records
+                                     if awaits_scan(record)])
 
     async def documents(self, *, after: str | None, limit: int, access: AccessFilter
                         ) -> FixityPage:

@@ -296,3 +296,23 @@ async def test_the_scan_of_a_paper_file_catalogued_before_it_takes_its_pages_and
         INGEST, AuditQuery(action="original_attached"))
     assert [(entry.document_id, entry.username, entry.detail) for entry in attached] == [
         (document_id, "wang", {"pages": 3})]
+
+
+async def test_the_records_awaiting_their_scan_are_listed_until_it_is_attached(
+        registry: Registry) -> None:
+    """What ingest asks, once, to attach the scans an earlier release filed without
+    attaching them: the originals of the records catalogued with no pages and no reading,
+    and no longer once the scan is attached; a record filed with its pages never."""
+    awaited = sha("a lease catalogued in 2021, its scan filed by an earlier release")
+    await registry.services.catalogue.register(ARCHIVIST, new_document(sha256=awaited,
+                                                                      pages=0))
+    await registry.services.catalogue.register(ARCHIVIST, new_document(
+        sha256=sha("a lease scanned when it was filed"), pages=2))
+
+    before = await registry.services.fixity.awaiting_scan()
+    await registry.services.catalogue.register(INGEST, new_document(
+        sha256=awaited, pages=3, extraction=ExtractionSummary(
+            mean_confidence=90.0, pages_needing_review=[], method="ocr")))
+
+    assert before.sha256s == [awaited]
+    assert (await registry.services.fixity.awaiting_scan()).sha256s == []

@@ -9,8 +9,10 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from PIL import Image
 
+from services.registry.catalogue.tables import documents
 from tests.e2e.ingest.support import (
     MODEL,
     damaged_line_png,
@@ -23,6 +25,7 @@ from tests.e2e.ingest.support import (
 )
 from tests.fixtures.app import ArchiveServer, module_archive_server
 from tests.support.cer import character_error_rate
+from tests.support.processes import run_client
 from tests.support.rendering import LINES, Script, render_page, write_heic, write_png
 
 pytestmark = pytest.mark.ocr
@@ -176,6 +179,42 @@ def test_upload_saying_no_title_date_or_security_of_bytes_filed_directly_is_thei
     assert (record["pages"], earlier["pages"]) == (1, 0)
     assert {**record, "pages": 0, "extraction": None, "updated_at": None} == {
         **earlier, "extraction": None, "updated_at": None}
+
+
+def test_a_scan_an_earlier_release_left_unattached_is_attached_by_derive_missing(
+        server: ArchiveServer, archivist: httpx.Client, files: Path, tmp_path: Path) -> None:
+    """A paper file catalogued first, then uploaded under a release that filed its bytes
+    without attaching the scan: its record kept 0 pages, and uploading it again is a
+    duplicate that never reaches the registry. ``archive derive --missing`` (Upgrading's
+    last step) attaches it from the text ingest stored, once: run again, it finds none."""
+    path = scanned_png(files, "simplified", lines=6)
+    catalogued = _filed_directly(archivist, path)
+    job = ingest(archivist, path, {"household": "A-1201", "category": "repair"})
+    assert (job["status"], job["document_id"]) == ("done", catalogued["document_id"]), job
+    _as_an_earlier_release_filed_it(server, catalogued["document_id"])
+    duplicate = upload(archivist, path, {"household": "A-1201", "category": "repair"})
+    record = archivist.get(f"/registry/documents/{catalogued['document_id']}").json()
+    assert (duplicate.json()["duplicate"], record["pages"]) == (True, 0)
+
+    repaired = run_client(server.url, server.tokens["li.archivist"], "derive", "--missing",
+                          cwd=tmp_path)
+
+    assert repaired.returncode == 0, repaired.stderr
+    assert "1 scans attached to records catalogued before them" in repaired.stdout
+    record = archivist.get(f"/registry/documents/{catalogued['document_id']}").json()
+    assert (record["pages"], record["extraction"]["method"]) == (1, "ocr")
+    again = archivist.post("/ingest/documents/attach-scans")
+    assert again.json() == {"attached": 0, "refused": []}
+
+
+def _as_an_earlier_release_filed_it(server: ArchiveServer, document_id: str) -> None:
+    """The record as the releases before the scan was attached left it: 0 pages, no
+    reading (written in the registry's database, the rows the registry reads)."""
+    registry = sa.create_engine(f"sqlite:///{server.settings.data_dir / 'registry.db'}")
+    with registry.begin() as conn:
+        conn.execute(documents.update().where(documents.c.document_id == document_id)
+                     .values(pages=0, extraction=None, review_pages=0))
+    registry.dispose()
 
 
 def test_upload_saying_another_title_of_bytes_filed_directly_fails_naming_it(
