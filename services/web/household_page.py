@@ -38,6 +38,7 @@ from services.common.contracts.households import (
 )
 from services.common.contracts.registry import Departure, DocumentRecord, PaperLocation, in_file
 from services.common.errors import ValidationFailed
+from services.common.filing import FILERS
 from services.common.models import (
     CATEGORIES,
     CATEGORY_NAMES,
@@ -48,7 +49,7 @@ from services.common.names import day_named
 from services.common.operations import CATALOGUE_READERS, HANDOVER_CREATORS, OCCUPANT_RECORDERS
 from services.common.paging import LIST_PAGE
 from services.web.left_file import NOTHING_LEFT, LeftFile, left_file
-from services.web.links import address, document_url, household_url
+from services.web.links import INGEST_PATH, address, document_url, household_url
 from services.web.pager import Pager, asked_page, page_count, pager, rows_before
 
 CURRENT_PART = "current"
@@ -212,6 +213,9 @@ class HouseholdPage:
     may_change_occupants: bool
     """The page offers the forms for a new occupant and a move-out (D2, D3), and a
     correction of each occupancy (D12)."""
+    upload_url: str = ""
+    """The digitising page, for a reader who files documents: an empty current part tells
+    them to file this household's documents there; "" for anyone else."""
     outcome: Outcome | None = None
     confirmation: Confirmation | None = None
     problem: str = ""
@@ -359,6 +363,7 @@ def household_page(principal: Principal, household: Household, records: list[Doc
         may_hand_over=principal.has_role(*HANDOVER_CREATORS),
         may_print=principal.has_role(*CATALOGUE_READERS),
         may_change_occupants=may_change_occupants(principal),
+        upload_url=INGEST_PATH if principal.has_role(*FILERS) else "",
         outcome=outcome, confirmation=confirmation, problem=problem,
         problem_field=problem_field, values=values or {},
         left=left_file(principal, records, departures or []) if view.page == 1 else NOTHING_LEFT)

@@ -226,6 +226,29 @@ def test_a_vacant_unit_s_empty_current_part_says_nobody_lives_there() -> None:
     assert "这一户现在空置" not in occupied
 
 
+def test_an_empty_current_part_tells_an_archivist_to_file_and_others_whom_to_ask() -> None:
+    """After a new occupant moves in, the current part is empty: an archivist is sent to
+    the digitising page and told the earlier occupants' documents are in the closed parts
+    below; anyone else, that documents filed will show here. Neither says whether
+    documents above the reader's clearance exist (D1)."""
+    moved_in = _html(WANG, household_page(WANG, _household(ZHANG, LI), _file(2, occupancy_id=1)))
+    assert "这里没有您可以查看的文件。" in moved_in
+    assert '户号填 A-1201：<a href="/ui/ingest">打开“数字化”页</a>' in moved_in
+    assert "之前住户的文件在下面已结束的部分中。" in moved_in
+    registered = _html(WANG, household_page(WANG, _household(LI), []))
+    assert '户号填 A-1201：<a href="/ui/ingest">' in registered
+    assert "之前住户的文件" not in registered
+    for reader in (STAFF, WANG):
+        english = in_both_languages(reader, "/ui/households/A-1201", "household.html",
+                                    view=household_page(reader, _household(ZHANG, LI), []))[1]
+        assert ("upload them on the Digitising page" in english) == (reader is WANG)
+    staff = _html(STAFF, household_page(STAFF, _household(ZHANG, LI), _file(2, occupancy_id=1)))
+    assert "这里没有您可以查看的文件。" in staff
+    assert "为这一户归档的文件会显示在这里；如果您认为应当有文件，请联系档案管理员。" in staff
+    assert "/ui/ingest" not in staff
+    assert "之前住户的文件" not in staff
+
+
 def test_a_long_file_is_shown_a_page_at_a_time_and_the_pager_keeps_the_filters() -> None:
     records = [*_file(LIST_PAGE + 30, occupancy_id=2), *_file(20, occupancy_id=1, start=500)]
     first = household_page(WANG, _household(ZHANG, LI), records,
