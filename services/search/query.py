@@ -39,6 +39,7 @@ from services.common.errors import ValidationFailed
 from services.common.models import BUILDING_RE, HOUSEHOLD_RE, Category
 from services.common.names import numbers_rejoined, spelled_otherwise
 from services.common.text import fold, folded_tokens, has_lone_cjk
+from services.common.text_keys import typed_flat
 from services.search.synonyms import NO_SYNONYMS, Synonyms
 
 _PHRASE_QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
@@ -64,6 +65,11 @@ class QueryTerm(msgspec.Struct, frozen=True, kw_only=True):
     ``synonyms``: the term written with other words of the same meaning
     (``services.search.synonyms``: ``厨房漏水`` is also ``厨房渗水``), each matched as a term
     of its own and weighing less than the term as typed; none for a quoted phrase.
+    ``household``: the unit code of a flat typed with its entrance (``3栋2单元1502``,
+    ``3-2-1502室`` are ``3-1502``: the entrance is no part of a unit code, D1), whose
+    documents the term finds too, scored as a synonym, after those that write the flat, as
+    ``3栋1502`` finds them; matched in the household field only, exactly (as tokens, 3-1502
+    stands inside another flat's key, 5-3-1502); none for a quoted phrase.
     ``unless``: a synonym's only: the longer words in which it means something else
     (``Synonyms.excepted``: 停车管理费 for 管理费); a document that writes one of them is
     not found by the synonym.
@@ -76,6 +82,7 @@ class QueryTerm(msgspec.Struct, frozen=True, kw_only=True):
     quoted: bool = False
     also: str | None = None
     synonyms: tuple[QueryTerm, ...] = ()
+    household: str | None = None
     unless: tuple[QueryTerm, ...] = ()
 
     @property
@@ -101,6 +108,7 @@ def make_term(folded: str, *, quoted: bool = False, lone_cjk: bool | None = None
     if not bigrams:
         return None
     others = () if quoted else synonyms.others(folded)
+    flat = None if quoted else typed_flat(folded)
     return QueryTerm(
         text=folded,
         bigrams=bigrams,
@@ -110,6 +118,7 @@ def make_term(folded: str, *, quoted: bool = False, lone_cjk: bool | None = None
         also=spelled_otherwise(folded),
         synonyms=tuple(term for term in (synonym_term(other, synonyms) for other in others)
                        if term is not None),
+        household=flat.unit_code.upper() if flat else None,
     )
 
 

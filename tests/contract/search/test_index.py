@@ -137,6 +137,26 @@ async def test_a_unit_typed_with_the_words_of_an_address_finds_the_household(
     assert "<mark>3-1104</mark>" in result.hits[0].highlights[0]
 
 
+async def test_a_flat_typed_with_its_entrance_also_finds_its_household_after_the_letters(
+        index: SearchIndex) -> None:
+    # The entrance is not part of a unit code (D1): 3栋2单元1502 is the household 3-1502.
+    letter = doc(body="投诉：3栋2单元1502室卫生间漏水", household=None,
+                 archive_no="2024-policy-0009")
+    receipt = doc(title="电费分摊确认单", household="3-1502",
+                  archive_no="2024-payment-3-1502-0001")
+    await index.upsert([letter, receipt,
+                        doc(body="1栋2单元1502室阳台封窗", household="1-1502",
+                            archive_no="2024-decoration-1-1502-0001"),
+                        doc(title="电费分摊确认单", household="3-1402",
+                            archive_no="2024-payment-3-1402-0001")])
+    for q in ("3栋2单元1502", "3棟2單元1502室", "3-2-1502", "3-2-1502室", "3栋2-1502",
+              "3#2-1502", "三栋二单元1502"):
+        result = await index.search(SearchQuery(q=q, size=100), SECRET)
+        assert [hit.document_id for hit in result.hits if hit.match == "all"] == [
+            letter.document_id, receipt.document_id], q
+    assert await _fully_found(index, '"3栋2单元1502"') == {letter.document_id}
+
+
 async def test_separate_terms_match_anywhere_in_the_document(index: SearchIndex) -> None:
     together = doc(body="我是中国人")
     apart = doc(body="中国的外国人")
