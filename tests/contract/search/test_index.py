@@ -57,6 +57,10 @@ NEIGHBOURS = [
     pytest.param("我是中国人", "中国的外国人", "中国人", id="term_matches_only_adjacent_bigrams"),
     pytest.param("提交 维修 申请 一份", "申请 维修", '"维修 申请"',
                  id="quoted_phrase_keeps_its_words_in_order"),
+    pytest.param("厨房水管爆裂，已关总阀", "水管老化，墙面爆裂", '"水管 爆裂"',
+                 id="quoted_phrase_typed_with_a_blank_finds_its_words_written_together"),
+    pytest.param("爆裂水管已更换", "厨房水管爆裂，已关总阀", '“爆裂　水管”',
+                 id="quoted_phrase_typed_with_a_blank_keeps_its_words_in_order"),
 ]
 
 
