@@ -189,3 +189,22 @@ def test_a_query_of_punctuation_only_says_what_to_type() -> None:
     html = shared_pages().html("zh", "_results.html",
                                {"view": empty_view(form, error="query_without_terms")})
     assert "标点和符号不参与检索。请输入汉字、字母或数字" in html
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_nothing_found_for_quoted_words_offers_the_search_without_the_quotes(
+        language: str) -> None:
+    """A quoted phrase is found only exactly (no synonym, no partial match): the page leads
+    to the same words unquoted, which may find what the phrase did not."""
+    nothing = SearchResult(total=0, hits=[], facets=Facets(category={}, household={}, year={}))
+    view = search_view(SearchForm.from_query({"q": '“水管破裂” 厨房', "category": "repair"}),
+                       nothing)
+    html = shared_pages().html(language, "_results.html", {"view": view})
+    unquoted = view.without_quotes
+    assert unquoted is not None
+    assert unquoted.url == SearchForm(q="水管破裂 厨房", category="repair").url()
+    assert f'<a href="{unquoted.url.replace("&", "&amp;")}">' in html
+    assert ("去掉引号再找：水管破裂 厨房" if language == "zh"
+            else "search without the quotes: 水管破裂 厨房") in html
+    plain = search_view(SearchForm.from_query({"q": "水管破裂"}), nothing)
+    assert plain.without_quotes is None
