@@ -11,6 +11,7 @@ from msgspec.structs import replace as msgspec_replace
 from services.common.contracts.search import Facets, SearchHit, SearchResult
 from services.common.errors import ValidationFailed
 from services.web.navigation import layout
+from services.web.render import Language
 from services.web.search_page import (
     SearchForm,
     empty_view,
@@ -193,7 +194,7 @@ def test_a_query_of_punctuation_only_says_what_to_type() -> None:
 
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_nothing_found_for_quoted_words_offers_the_search_without_the_quotes(
-        language: str) -> None:
+        language: Language) -> None:
     """A quoted phrase is found only exactly (no synonym, no partial match): the page leads
     to the same words unquoted, which may find what the phrase did not."""
     nothing = SearchResult(total=0, hits=[], facets=Facets(category={}, household={}, year={}))
