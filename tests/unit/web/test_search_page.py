@@ -115,7 +115,9 @@ def test_the_results_have_a_heading_of_their_own_above_their_titles() -> None:
                           facets=Facets(category={"repair": 1}, household={"A-1201": 1},
                                         year={"2024": 1}))
     view = search_view(SearchForm.from_query({"q": "漏水"}), result)
-    for language, name in (("zh", "检索结果"), ("en", "Search results")):
+    headings_by_language: tuple[tuple[Language, str], ...] = (
+        ("zh", "检索结果"), ("en", "Search results"))
+    for language, name in headings_by_language:
         html = shared_pages().html(language, "_results.html", {"view": view})
         headings = re.findall(r"<(h[1-6])[^>]*>(.*?)</h[1-6]>", html, re.S)
         first_title = next(index for index, (level, _) in enumerate(headings) if level == "h3")
