@@ -34,7 +34,8 @@ Span = tuple[int, int]
 """``[start, end)`` in the page text without whitespace."""
 
 _QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」|『([^』]*)』')
-_STRAY_QUOTES = re.compile(r'["“”「」『』]')
+QUOTE_MARKS = re.compile(r'["“”「」『』]')
+"""The marks search reads as a phrase's quotes (``services.search.query``)."""
 _WHITESPACE = re.compile(r"\s+")
 PIECES_FROM = 4
 """A word of this many characters or more is also looked for by its pieces."""
@@ -45,7 +46,7 @@ def query_words(q: str) -> list[str]:
     phrases = [next(group for group in match.groups() if group is not None)
                for match in _QUOTED.finditer(q)]
     # A quote left open (a query search refuses) marks its words all the same.
-    rest = _STRAY_QUOTES.sub(" ", _QUOTED.sub(" ", q))
+    rest = QUOTE_MARKS.sub(" ", _QUOTED.sub(" ", q))
     unquoted = numbers_rejoined([fold(word) for word in rest.split()])
     words = [*(fold(phrase) for phrase in phrases), *unquoted]
     # A word's other spelling is marked too, as search finds it: 13812345678 on a page

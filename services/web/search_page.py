@@ -23,6 +23,7 @@ from services.common.names import (
 )
 from services.common.web import PAGES_PREFIX
 from services.web.links import address, document_url, household_url
+from services.web.marking import QUOTE_MARKS
 from services.web.pager import Pager, page_count, pager
 
 SEARCH_PATH = f"{PAGES_PREFIX}/search"
@@ -213,13 +214,9 @@ def _active_filters(form: SearchForm) -> list[Link]:
     return filters
 
 
-_QUOTES = re.compile("[\"“”「」『』]")
-"""The quotes a search reads as a phrase's (``services.search.query``)."""
-
-
 def _without_quotes(form: SearchForm) -> Link | None:
     """The search with its quotes dropped, its words as typed; None without quotes."""
-    words = " ".join(_QUOTES.sub(" ", form.q).split())
+    words = " ".join(QUOTE_MARKS.sub(" ", form.q).split())
     return Link(words, form.url(q=words)) if words and words != form.q else None
 
 
