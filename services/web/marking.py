@@ -26,7 +26,7 @@ from itertools import accumulate
 
 from services.common.contracts.ingest import PageBox
 from services.common.names import numbers_rejoined, spelled_otherwise
-from services.common.text import fold, fold_mapped, is_cjk, within_words
+from services.common.text import QUOTE_MARKS, fold, fold_mapped, is_cjk, within_words
 from services.common.text_keys import key_spans
 from services.common.words import stands_as_words, term_words
 
@@ -34,8 +34,6 @@ Span = tuple[int, int]
 """``[start, end)`` in the page text without whitespace."""
 
 _QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」|『([^』]*)』')
-QUOTE_MARKS = re.compile(r'["“”「」『』]')
-"""The marks search reads as a phrase's quotes (``services.search.query``)."""
 _WHITESPACE = re.compile(r"\s+")
 PIECES_FROM = 4
 """A word of this many characters or more is also looked for by its pieces."""

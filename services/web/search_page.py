@@ -21,9 +21,9 @@ from services.common.names import (
     tidied_category,
     tidied_household,
 )
+from services.common.text import QUOTE_MARKS
 from services.common.web import PAGES_PREFIX
 from services.web.links import address, document_url, household_url
-from services.web.marking import QUOTE_MARKS
 from services.web.pager import Pager, page_count, pager
 
 SEARCH_PATH = f"{PAGES_PREFIX}/search"
