@@ -23,6 +23,7 @@ from services.cli.client import Api, api_options, echo_json, json_option
 from services.cli.named import BUILDING, CATEGORY, DAY, HOUSEHOLD
 from services.cli.terminal import category_name, counted, tables
 from services.common.contracts.search import SearchRequest, SearchResult
+from services.common.text import QUOTE_MARKS
 
 _MARKED = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 
@@ -58,7 +59,7 @@ def search(api: Api, query: str, household: str | None, building: str | None,
     if as_json:
         echo_json(result)
         return
-    print_results(result, page=page, size=size)
+    print_results(result, page=page, size=size, quoted=bool(QUOTE_MARKS.search(query)))
 
 
 NO_FULL_MATCH = "No document holds all your words; these hold most of them."
@@ -66,11 +67,16 @@ PARTIAL_PAGE = "These documents hold most of your words, not all."
 PARTIAL_BELOW = "Below the line: documents that hold most of your words, not all."
 
 
-def print_results(result: SearchResult, *, page: int, size: int) -> None:
+def print_results(result: SearchResult, *, page: int, size: int, quoted: bool = False
+                  ) -> None:
+    """The hits as a table; nothing found says what to try (``quoted``: the query has
+    quotes, whose phrase is found only exactly)."""
     console = tables()
     total = result.total
     if not total:
-        console.print(Text("No documents match; try fewer words, or fewer filters. "
+        unquote = ("Quoted words are found only exactly as typed; try them without the "
+                   "quotes. ") if quoted else ""
+        console.print(Text(f"No documents match; try fewer words, or fewer filters. {unquote}"
                            "Confidential and secret documents, and those with owners' "
                            "personal information, are found by title and archive number "
                            "only; their text is searched under an approved loan."))

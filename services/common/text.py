@@ -155,6 +155,8 @@ _JOINED_PARTS = re.compile(rf"(?<={_LETTER})[{_PART_JOINERS}](?={_LETTER})")
 """A full stop or an underscore between letters: ``mr.wong``, ``e.g``, ``example.com``,
 ``kwok_wm`` are words of their own and so are their parts (``mr``, ``wong``, ``kwok``):
 an e-mail address's local part joins a name with either (``kwok.wm@``, ``kwok_wm@``)."""
+QUOTE_MARKS = re.compile(r'["“”「」『』]')
+"""The marks a search reads as a phrase's quotes (``services.search.query``)."""
 LINE_WRAP = r"[ \t\u3000]*\r?\n[ \t\u3000]*"
 """A line break with the blanks around it, as OCR and typed text leave it."""
 _TOKEN_RE = re.compile(

@@ -37,6 +37,7 @@ import contextlib
 import re
 from collections.abc import Iterator, Sequence
 from datetime import date
+from typing import NamedTuple
 
 from services.common.text import LINE_WRAP, TokenSpan
 
@@ -304,8 +305,7 @@ _UNIT_IN_WORDS = re.compile(
 (3栋2单元1201室, 5座1单元0903)."""
 
 
-def _unit_keys(match: re.Match[str]) -> tuple[str, ...]:
-    building, entrance, room = match.groups()
+def _unit_keys(building: str, entrance: str, room: str) -> tuple[str, ...]:
     written = f"{building}-{entrance}-{room}"
     # The room without its leading 0 (0903 is 903), as people say it; the entrance too.
     said = f"{building}-{int(entrance)}-{int(room)}"
@@ -319,7 +319,7 @@ def unit_spans(folded: str) -> Iterator[TokenSpan]:
     if "单元" not in folded:
         return
     for match in _UNIT_IN_WORDS.finditer(folded):
-        for key in _unit_keys(match):
+        for key in _unit_keys(*match.groups()):
             yield TokenSpan(key, match.start(), match.end())
 
 
@@ -351,9 +351,40 @@ def typed_key(folded: str) -> str | None:
     if plate := _PLATE.fullmatch(word):
         key = "".join(plate.groups())
         return key if key != word else None
-    if unit := _UNIT_IN_WORDS.fullmatch(word):
-        return _unit_keys(unit)[-1]
+    if flat := typed_flat(word):
+        return flat.key if flat.key != word else None
     return None
+
+
+_NUMERAL = "[一二三四五六七八九十]{1,3}"
+_FLAT_TYPED = re.compile(
+    rf"([0-9]{{1,3}}|[a-z][0-9]{{0,2}}|{_NUMERAL}) ?(?:栋|座|幢|号楼|#|-) ?"
+    rf"([0-9]{{1,2}}|{_NUMERAL}) ?(?:单元|-) ?([0-9]{{3,4}})(?: ?(?:室|号房|房|号))?")
+"""A flat with its entrance as staff type it (folded): 3栋2单元1502, 3-2-1502室, 3栋2-1502,
+3#2-1502, 三栋二单元1502."""
+
+
+class TypedFlat(NamedTuple):
+    """A flat typed with its entrance: its ``key`` as the index keys a flat in words (as
+    said, ``5-1-903``), and the ``unit_code`` of its household (``5-0903``), which has
+    no entrance (D1: building, floor, unit)."""
+
+    key: str
+    unit_code: str
+
+
+def typed_flat(folded: str) -> TypedFlat | None:
+    """The flat a (folded) search word names with its entrance (``_FLAT_TYPED``); None
+    for anything else."""
+    found = _FLAT_TYPED.fullmatch(folded.strip())
+    if found is None:
+        return None
+    building, entrance, room = (
+        part if part.isascii() else str(chinese_number(part) or "") for part in found.groups())
+    if not (building and entrance):
+        return None
+    return TypedFlat(key=_unit_keys(building, entrance, room)[-1],
+                     unit_code=f"{building}-{room.zfill(4)}")
 
 
 def joined_digits(tokens: Sequence[str]) -> str | None:

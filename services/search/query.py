@@ -39,6 +39,7 @@ from services.common.errors import ValidationFailed
 from services.common.models import BUILDING_RE, HOUSEHOLD_RE, Category
 from services.common.names import numbers_rejoined, spelled_otherwise
 from services.common.text import fold, folded_tokens, has_lone_cjk
+from services.common.text_keys import typed_flat
 from services.search.synonyms import NO_SYNONYMS, Synonyms
 
 _PHRASE_QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
@@ -60,10 +61,16 @@ class QueryTerm(msgspec.Struct, frozen=True, kw_only=True):
     separators as its whole yuan (``¥3,500.00`` is ``3500``); a unit code typed without
     its hyphen (``a0301``) or in an address's words (``3栋1104室``, ``三栋1104``) as the
     code (``a-0301``, ``3-1104``); a licence plate or a flat in words as its key
-    (``粤b·7k2q9`` is ``粤b7k2q9``, ``5栋1单元903`` is ``5-1-903``).
+    (``粤b·7k2q9`` is ``粤b7k2q9``, ``5栋1单元903`` is ``5-1-903``); a quoted phrase
+    without the blanks typed between its Chinese words (``"水管 爆裂"`` is ``水管爆裂``).
     ``synonyms``: the term written with other words of the same meaning
     (``services.search.synonyms``: ``厨房漏水`` is also ``厨房渗水``), each matched as a term
     of its own and weighing less than the term as typed; none for a quoted phrase.
+    ``household``: the unit code of a flat typed with its entrance (``3栋2单元1502``,
+    ``3-2-1502室`` are ``3-1502``: the entrance is no part of a unit code, D1), whose
+    documents the term finds too, scored as a synonym, after those that write the flat, as
+    ``3栋1502`` finds them; matched in the household field only, exactly (as tokens, 3-1502
+    stands inside another flat's key, 5-3-1502); none for a quoted phrase.
     ``unless``: a synonym's only: the longer words in which it means something else
     (``Synonyms.excepted``: 停车管理费 for 管理费); a document that writes one of them is
     not found by the synonym.
@@ -76,6 +83,7 @@ class QueryTerm(msgspec.Struct, frozen=True, kw_only=True):
     quoted: bool = False
     also: str | None = None
     synonyms: tuple[QueryTerm, ...] = ()
+    household: str | None = None
     unless: tuple[QueryTerm, ...] = ()
 
     @property
@@ -101,16 +109,30 @@ def make_term(folded: str, *, quoted: bool = False, lone_cjk: bool | None = None
     if not bigrams:
         return None
     others = () if quoted else synonyms.others(folded)
+    flat = None if quoted else typed_flat(folded)
     return QueryTerm(
         text=folded,
         bigrams=bigrams,
         unigrams=tuple(folded_tokens(folded, unigrams=True)),
         lone_cjk=has_lone_cjk(folded) if lone_cjk is None else lone_cjk,
         quoted=quoted,
-        also=spelled_otherwise(folded),
+        also=spelled_otherwise(folded) or (_blanks_between_cjk_dropped(folded) if quoted
+                                           else None),
         synonyms=tuple(term for term in (synonym_term(other, synonyms) for other in others)
                        if term is not None),
+        household=flat.unit_code.upper() if flat else None,
     )
+
+
+_BLANKS_BETWEEN_CJK = re.compile(r"(?<=[\u3007\u4e00-\u9fff])[ \u3000]+(?=[\u3007\u4e00-\u9fff])")
+
+
+def _blanks_between_cjk_dropped(phrase: str) -> str | None:
+    """A quoted phrase's Chinese words without the blanks typed between them (``"水管 爆裂"``
+    is also ``水管爆裂``): Chinese is written without them, so as typed the phrase found only
+    a page that happens to hold the blank; None when there are none."""
+    joined = _BLANKS_BETWEEN_CJK.sub("", phrase)
+    return joined if joined != phrase else None
 
 
 def synonym_term(spelled: str, synonyms: Synonyms) -> QueryTerm | None:

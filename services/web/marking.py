@@ -26,7 +26,7 @@ from itertools import accumulate
 
 from services.common.contracts.ingest import PageBox
 from services.common.names import numbers_rejoined, spelled_otherwise
-from services.common.text import fold, fold_mapped, is_cjk, within_words
+from services.common.text import QUOTE_MARKS, fold, fold_mapped, is_cjk, within_words
 from services.common.text_keys import key_spans
 from services.common.words import stands_as_words, term_words
 
@@ -34,7 +34,6 @@ Span = tuple[int, int]
 """``[start, end)`` in the page text without whitespace."""
 
 _QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」|『([^』]*)』')
-_STRAY_QUOTES = re.compile(r'["“”「」『』]')
 _WHITESPACE = re.compile(r"\s+")
 PIECES_FROM = 4
 """A word of this many characters or more is also looked for by its pieces."""
@@ -45,7 +44,7 @@ def query_words(q: str) -> list[str]:
     phrases = [next(group for group in match.groups() if group is not None)
                for match in _QUOTED.finditer(q)]
     # A quote left open (a query search refuses) marks its words all the same.
-    rest = _STRAY_QUOTES.sub(" ", _QUOTED.sub(" ", q))
+    rest = QUOTE_MARKS.sub(" ", _QUOTED.sub(" ", q))
     unquoted = numbers_rejoined([fold(word) for word in rest.split()])
     words = [*(fold(phrase) for phrase in phrases), *unquoted]
     # A word's other spelling is marked too, as search finds it: 13812345678 on a page

@@ -21,6 +21,7 @@ from services.common.names import (
     tidied_category,
     tidied_household,
 )
+from services.common.text import QUOTE_MARKS
 from services.common.web import PAGES_PREFIX
 from services.web.links import address, document_url, household_url
 from services.web.pager import Pager, page_count, pager
@@ -139,6 +140,9 @@ class SearchView:
     years: list[Link] = field(default_factory=list)
     households: list[Link] = field(default_factory=list)
     active_filters: list[Link] = field(default_factory=list)
+    without_quotes: Link | None = None
+    """When nothing is found and the words were quoted: the search with the quotes dropped
+    (a quoted phrase is found only exactly, no synonym, no partial match)."""
     pager: Pager = field(default_factory=Pager)
     sorts: list[Link] = field(default_factory=list)
     category_options: list[Option] = field(default_factory=list)
@@ -176,6 +180,7 @@ def search_view(form: SearchForm, result: SearchResult) -> SearchView:
         households=[Link(code, form.url(household=code), count, form.household == code)
                     for code, count in result.facets.household.items()],
         active_filters=_active_filters(form),
+        without_quotes=None if result.total else _without_quotes(form),
         sorts=[Link(sort, form.url(sort=sort), active=form.sort == sort)
                for sort in ("relevance", "newest")],
         category_options=_category_options(form),
@@ -207,6 +212,12 @@ def _active_filters(form: SearchForm) -> list[Link]:
         filters.append(Link(f"{form.filed_from}–{form.filed_to}",
                             form.url(filed_from="", filed_to="")))
     return filters
+
+
+def _without_quotes(form: SearchForm) -> Link | None:
+    """The search with its quotes dropped, its words as typed; None without quotes."""
+    words = " ".join(QUOTE_MARKS.sub(" ", form.q).split())
+    return Link(words, form.url(q=words)) if words and words != form.q else None
 
 
 def building_label(building: str) -> str:

@@ -162,9 +162,13 @@ def _body_readable(access: AccessFilter) -> dict[str, Any]:
 
 def _term_clause(term: QueryTerm, body_readable: dict[str, Any]) -> dict[str, Any]:
     """The term in the title, an identifier or a readable body, or one of its synonyms
-    there (``QueryTerm.synonyms``), which scores ``SYNONYM_SCORE`` whatever its BM25."""
+    there (``QueryTerm.synonyms``), or a document of the household it names
+    (``QueryTerm.household``), which score ``SYNONYM_SCORE`` whatever their BM25."""
     synonyms = [{"constant_score": {"filter": _synonym(synonym, body_readable),
                                     "boost": SYNONYM_SCORE}} for synonym in term.synonyms]
+    if term.household is not None:
+        synonyms.append({"constant_score": {"filter": {"term": {"household": term.household}},
+                                            "boost": SYNONYM_SCORE}})
     exact = _spelled(term, body_readable)
     return {"bool": {"minimum_should_match": 1, "should": [exact, *synonyms]}} if synonyms \
         else exact

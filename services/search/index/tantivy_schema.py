@@ -227,8 +227,14 @@ def _filter(query: tantivy.Query) -> tantivy.Query:
 
 
 def _found(term: QueryTerm, access: AccessFilter) -> tantivy.Query:
-    """The term in ``text`` (title, identifiers, readable body) or in a lent restricted body."""
+    """The term in ``text`` (title, identifiers, readable body) or in a lent restricted body,
+    or a document of the household it names (``QueryTerm.household``)."""
     found = _term_in("text", term)
+    if term.household is not None:
+        found = tantivy.Query.boolean_query([
+            (tantivy.Occur.Should, found),
+            (tantivy.Occur.Should, tantivy.Query.const_score_query(tantivy.Query.term_query(
+                SCHEMA, "household", term.household), SYNONYM_SCORE))])
     if not access.full_text_ids:
         return found
     lent = tantivy.Query.boolean_query([

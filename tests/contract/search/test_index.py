@@ -57,6 +57,10 @@ NEIGHBOURS = [
     pytest.param("我是中国人", "中国的外国人", "中国人", id="term_matches_only_adjacent_bigrams"),
     pytest.param("提交 维修 申请 一份", "申请 维修", '"维修 申请"',
                  id="quoted_phrase_keeps_its_words_in_order"),
+    pytest.param("厨房水管爆裂，已关总阀", "水管老化，墙面爆裂", '"水管 爆裂"',
+                 id="quoted_phrase_typed_with_a_blank_finds_its_words_written_together"),
+    pytest.param("爆裂水管已更换", "厨房水管爆裂，已关总阀", '“爆裂　水管”',
+                 id="quoted_phrase_typed_with_a_blank_keeps_its_words_in_order"),
 ]
 
 
@@ -137,6 +141,26 @@ async def test_a_unit_typed_with_the_words_of_an_address_finds_the_household(
     assert "<mark>3-1104</mark>" in result.hits[0].highlights[0]
 
 
+async def test_a_flat_typed_with_its_entrance_also_finds_its_household_after_the_letters(
+        index: SearchIndex) -> None:
+    # The entrance is not part of a unit code (D1): 3栋2单元1502 is the household 3-1502.
+    letter = doc(body="投诉：3栋2单元1502室卫生间漏水", household=None,
+                 archive_no="2024-policy-0009")
+    receipt = doc(title="电费分摊确认单", household="3-1502",
+                  archive_no="2024-payment-3-1502-0001")
+    await index.upsert([letter, receipt,
+                        doc(body="1栋2单元1502室阳台封窗", household="1-1502",
+                            archive_no="2024-decoration-1-1502-0001"),
+                        doc(title="电费分摊确认单", household="3-1402",
+                            archive_no="2024-payment-3-1402-0001")])
+    for q in ("3栋2单元1502", "3棟2單元1502室", "3-2-1502", "3-2-1502室", "3栋2-1502",
+              "3#2-1502", "三栋二单元1502"):
+        result = await index.search(SearchQuery(q=q, size=100), SECRET)
+        assert [hit.document_id for hit in result.hits if hit.match == "all"] == [
+            letter.document_id, receipt.document_id], q
+    assert await _fully_found(index, '"3栋2单元1502"') == {letter.document_id}
+
+
 async def test_separate_terms_match_anywhere_in_the_document(index: SearchIndex) -> None:
     together = doc(body="我是中国人")
     apart = doc(body="中国的外国人")
@@ -196,6 +220,9 @@ TYPED_FORMS = [
     pytest.param("住址：3栋2单元1201室；5棟1單元0903室", "3栋2单元1202室 1栋5单元0903室",
                  ["3-2-1201", "3栋2单元1201", "5-1-0903", "5-1-903", "5栋1单元903"],
                  id="a_flat_as_people_say_it"),
+    pytest.param("住址：5栋1单元903室", "住址：5栋1单元904室；1栋5单元0903室",
+                 ["5-1-0903", "5栋1单元0903室", "5-1-903"],
+                 id="a_flat_typed_with_a_0_the_page_does_not_write"),
 ]
 
 

@@ -53,8 +53,8 @@ PARKING_FORM = dict(
     archive_no="2024-application-C-0502-0001",
     body="申请人：刘先生。申请租用地下二层B区127号车位，车牌号粤B12345，租期一年，"
          "租金每月600元，自2024年5月1日起。")
-CABINET = [SIGN_LETTER, AIR_CONDITIONING_CONTRACT, LIFT_COMPLAINT, LEAK_REPORT, FEE_NOTICE,
-           PARKING_FORM]
+CABINET: list[dict[str, Any]] = [SIGN_LETTER, AIR_CONDITIONING_CONTRACT, LIFT_COMPLAINT,
+                                 LEAK_REPORT, FEE_NOTICE, PARKING_FORM]
 
 
 def filed(letter: dict[str, Any], **changes: Any) -> Any:

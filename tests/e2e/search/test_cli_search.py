@@ -91,6 +91,14 @@ def test_search_without_hits_says_what_to_try(server: ArchiveServer, staff: str,
         "approved loan." in said
 
 
+def test_search_of_quoted_words_without_hits_says_to_try_them_without_the_quotes(
+        server: ArchiveServer, staff: str, tmp_path: Path) -> None:
+    said = " ".join(archive(["search", "“电梯 故障”"], server, staff, tmp_path).stdout.split())
+    assert "Quoted words are found only exactly as typed; try them without the quotes." in said
+    plain = " ".join(archive(["search", "电梯"], server, staff, tmp_path).stdout.split())
+    assert "without the quotes" not in plain
+
+
 def test_search_says_when_no_document_holds_every_word(server: ArchiveServer, staff: str,
                                                       tmp_path: Path) -> None:
     run = archive(["search", "门锁损坏维修"], server, staff, tmp_path)

@@ -23,6 +23,7 @@ from services.common.text_keys import (
     joined_digits,
     key_spans,
     number_spans,
+    typed_flat,
     typed_key,
 )
 
@@ -335,10 +336,22 @@ def test_what_is_no_flat_in_words_has_no_flat_key(text: str) -> None:
 @pytest.mark.parametrize(("typed", "key"), [
     ("粤b·7k2q9", "粤b7k2q9"), ("粤b 7k2q9", "粤b7k2q9"), ("粤b7k2q9", None),
     ("5栋1单元903", "5-1-903"), ("5栋1单元0903室", "5-1-903"), ("3栋2单元1201", "3-2-1201"),
-    ("e栋停水", None), ("3-2-1201", None), ("12500", None)])
+    ("3-2-1201室", "3-2-1201"), ("3栋2-1201", "3-2-1201"), ("3#2-1201", "3-2-1201"),
+    ("三栋二单元1201", "3-2-1201"), ("5-1-0903", "5-1-903"),
+    ("e栋停水", None), ("3-2-1201", None), ("12500", None), ("138-1234-5678", None)])
 def test_a_search_word_that_is_a_plate_or_a_flat_is_matched_as_its_key(
         typed: str, key: str | None) -> None:
     assert typed_key(typed) == key
+
+
+@pytest.mark.parametrize(("typed", "unit_code"), [
+    ("3栋2单元1201", "3-1201"), ("5-1-903室", "5-0903"), ("a座1单元0402", "a-0402"),
+    ("十二栋二单元1501", "12-1501")])
+def test_a_flat_typed_with_its_entrance_is_of_the_household_without_it(
+        typed: str, unit_code: str) -> None:
+    flat = typed_flat(typed)
+    assert flat is not None
+    assert flat.unit_code == unit_code
 
 
 def test_keys_come_each_once() -> None:

@@ -11,6 +11,7 @@ from msgspec.structs import replace as msgspec_replace
 from services.common.contracts.search import Facets, SearchHit, SearchResult
 from services.common.errors import ValidationFailed
 from services.web.navigation import layout
+from services.web.render import Language
 from services.web.search_page import (
     SearchForm,
     empty_view,
@@ -114,7 +115,9 @@ def test_the_results_have_a_heading_of_their_own_above_their_titles() -> None:
                           facets=Facets(category={"repair": 1}, household={"A-1201": 1},
                                         year={"2024": 1}))
     view = search_view(SearchForm.from_query({"q": "漏水"}), result)
-    for language, name in (("zh", "检索结果"), ("en", "Search results")):
+    headings_by_language: tuple[tuple[Language, str], ...] = (
+        ("zh", "检索结果"), ("en", "Search results"))
+    for language, name in headings_by_language:
         html = shared_pages().html(language, "_results.html", {"view": view})
         headings = re.findall(r"<(h[1-6])[^>]*>(.*?)</h[1-6]>", html, re.S)
         first_title = next(index for index, (level, _) in enumerate(headings) if level == "h3")
@@ -189,3 +192,22 @@ def test_a_query_of_punctuation_only_says_what_to_type() -> None:
     html = shared_pages().html("zh", "_results.html",
                                {"view": empty_view(form, error="query_without_terms")})
     assert "标点和符号不参与检索。请输入汉字、字母或数字" in html
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_nothing_found_for_quoted_words_offers_the_search_without_the_quotes(
+        language: Language) -> None:
+    """A quoted phrase is found only exactly (no synonym, no partial match): the page leads
+    to the same words unquoted, which may find what the phrase did not."""
+    nothing = SearchResult(total=0, hits=[], facets=Facets(category={}, household={}, year={}))
+    view = search_view(SearchForm.from_query({"q": '“水管破裂” 厨房', "category": "repair"}),
+                       nothing)
+    html = shared_pages().html(language, "_results.html", {"view": view})
+    unquoted = view.without_quotes
+    assert unquoted is not None
+    assert unquoted.url == SearchForm(q="水管破裂 厨房", category="repair").url()
+    assert f'<a href="{unquoted.url.replace("&", "&amp;")}">' in html
+    assert ("去掉引号再找：水管破裂 厨房" if language == "zh"
+            else "search without the quotes: 水管破裂 厨房") in html
+    plain = search_view(SearchForm.from_query({"q": "水管破裂"}), nothing)
+    assert plain.without_quotes is None
