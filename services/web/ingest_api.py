@@ -40,6 +40,7 @@ from services.web.ingest_page import (
     asked_of,
     batch_view,
     defaults_of,
+    is_unit_code,
     may_file,
     plan,
 )
@@ -104,6 +105,8 @@ class IngestPages(Controller):
             defaults = defaults_of(values, today=today)
         except ValueError:
             problem = problem or "invalid_location"
+        if not is_unit_code(values["household"]):
+            problem = problem or "invalid_household"
         if problem:
             recent = await ingest.recent_batches(page.reader.token)
             return self._render(page, today, recent=recent, shown=None, values=values,

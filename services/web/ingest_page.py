@@ -92,12 +92,19 @@ class Asked:
         return bool(self.household) and not self.problem and self.file is None
 
 
+def is_unit_code(household: str) -> bool:
+    """Whether a household as typed (tidied: ``b0502`` is ``B-0502``) is empty (a company
+    document) or a unit code ingest takes; else every file sent with it is refused
+    (``invalid_household``), so the form is refused once instead, before any is sent."""
+    return not household or bool(HOUSEHOLD_RE.match(tidied_household(household)))
+
+
 def asked_of(household: str, category: str) -> Asked:
     """What the address asks for, before the registry is asked whether the household has a
     file (``Asked.file``); a value too long for its field is cut as the field would."""
     code = tidied_household(household[:64])
     chosen = tidied_category(category[:64])
-    if code and not HOUSEHOLD_RE.match(code):
+    if not is_unit_code(code):
         return Asked(household=code, category=chosen if chosen in CATEGORY_NAMES else "",
                      problem="invalid_household")
     if chosen and chosen not in CATEGORY_NAMES:

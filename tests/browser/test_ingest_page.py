@@ -270,6 +270,29 @@ def test_a_mistyped_default_location_stops_the_form_before_any_file_is_sent(
     expect_no_serious_violations(wang)
 
 
+def test_a_mistyped_default_household_stops_the_form_before_any_file_is_sent(
+        office: Office, batch_files: tuple[Path, list[Path]]) -> None:
+    """B-05O2 (a letter O) would have every file refused, one by one: the form is
+    refused once, at the field, with the form as typed, and nothing is uploaded."""
+    _, paths = batch_files
+    batches = _batches(office)
+    wang = office.open_as("wang")
+    wang.goto("/ui/ingest")
+    wang.get_by_label("文件（可多选）").set_input_files(paths[:3])
+    wang.get_by_label("户号").fill("B-05O2")
+    wang.get_by_label("类别").select_option("move_in")
+    wang.get_by_role("button", name="上传").click()
+    expect(wang.get_by_role("alert")).to_contain_text(
+        "默认值中的户号“B-05O2”不是有效的单元号")
+    household = wang.get_by_label("户号")
+    expect(household).to_have_value("B-05O2")
+    expect(household).to_have_attribute("aria-invalid", "true")
+    expect(household).to_be_focused()
+    expect(wang.get_by_label("类别")).to_have_value("move_in")
+    assert "batch=" not in wang.url
+    assert _batches(office) == batches
+
+
 DROP = """files => {
     const transfer = new DataTransfer();
     for (const file of files) {
