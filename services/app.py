@@ -15,7 +15,7 @@ from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import Scope
 
-from services.common.api_reference import SwaggerViewer
+from services.common.api_reference import reference_plugins
 from services.common.auth import (
     PrincipalVerifier,
     TokenCodec,
@@ -147,7 +147,7 @@ def create_app(ctx: Context) -> ArchiveApp:
         openapi_config=OpenAPIConfig(
             title="archive", version="0.1.0", openapi_router=_schema_router(),
             description="Customer archive (一户一档): ingest, search and registry services.",
-            render_plugins=[SwaggerViewer()],
+            render_plugins=reference_plugins(),
             components=Components(security_schemes={"bearer": SecurityScheme(
                 type="http", scheme="bearer", bearer_format="JWT")}),
             security=[{"bearer": []}],

@@ -67,16 +67,21 @@ def catalogue(api: Api, closed: bool, year: int | None, floor_code: str | None,
 @click.option("--building", type=BUILDING, default=None,
               help="Only this building (A, B1; A栋 too).")
 @click.option("--floor", type=click.IntRange(0, 999), default=None)
+@click.option("--household", type=HOUSEHOLD, default=None,
+              help="Only this household's folder (or its boxes): a new file's label.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The PDF written (A4 sheets of 2 × 5 labels).")
 @api_options
-def labels(api: Api, kind: str, building: str | None, floor: int | None, out: Path) -> None:
+def labels(api: Api, kind: str, building: str | None, floor: int | None,
+           household: str | None, out: Path) -> None:
     """Print labels for folders (户号 and the current occupant, D2) or boxes."""
     params = {"kind": kind}
     if building is not None:
         params["building"] = building
     if floor is not None:
         params["floor"] = str(floor)
+    if household is not None:
+        params["household"] = household
     _save(api, "labels.pdf", out, params=params)
 
 

@@ -65,7 +65,8 @@ DETAIL_NAMES = {
     "copied_document": "复制的文件", "intact": "完好", "incident_id": "事故编号",
     "resolution": "处理结果", "notified": "已通知",
     # corrections and occupants
-    "correction_id": "更正编号", "fields": "更正的字段", "requested_by": "申请人",
+    "correction_id": "更正编号", "fields": "更正的字段",
+    "corrected_since": "上传后更正的字段", "requested_by": "申请人",
     "approved_by": "批准人", "approvers": "审批人", "occupant": "住户",
     "previous_occupant": "原住户", "occupancy_id": "住户记录编号",
     "previous_occupancy_id": "原住户记录编号", "moved_in": "迁入日期",
@@ -144,7 +145,8 @@ WORDED_VALUES: dict[str, dict[str, str]] = {
     "state": by_code(ITEM_STATE_NAMES, BOX_STATE_NAMES), "side": by_code(SIDE_NAMES),
     "signed": by_code(SIDE_NAMES), "trigger": TRIGGER_NAMES,
     "engine": by_code(ENGINE_NAMES, {"person": "人工校对"}),  # a person's reading (校对)
-    "fields": FIELD_NAMES, "changed": DETAIL_NAMES, "catalogue": PRINTOUT_NAMES,
+    "fields": FIELD_NAMES, "corrected_since": FIELD_NAMES, "changed": DETAIL_NAMES,
+    "catalogue": PRINTOUT_NAMES,
 }
 """Details whose values are codes, by the names the pages give them (translated)."""
 

@@ -65,7 +65,7 @@ PRINTABLE = re.compile(
     rf"general\.(pdf|csv)|floors/{BUILDING}/[0-9]{{1,3}}/(catalogue\.(pdf|csv)|closed\.pdf)"
     rf"|households/{HOUSEHOLD}/items\.(pdf|csv)|labels\.pdf")
 """The registry's printable catalogues and label sheets (``/registry/catalogues/...``)."""
-PRINT_PARAMETERS = ("year", "kind", "building", "floor")
+PRINT_PARAMETERS = ("year", "kind", "building", "floor", "household")
 
 
 class CancelForm(PageForm):

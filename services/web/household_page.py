@@ -214,8 +214,9 @@ class HouseholdPage:
     """The page offers the forms for a new occupant and a move-out (D2, D3), and a
     correction of each occupancy (D12)."""
     upload_url: str = ""
-    """The digitising page, for a reader who files documents: an empty current part tells
-    them to file this household's documents there; "" for anyone else."""
+    """The digitising page with this household filled in, for a reader who files
+    documents (the page's facts link to it, and an empty current part tells them to file
+    this household's documents there); "" for anyone else."""
     outcome: Outcome | None = None
     confirmation: Confirmation | None = None
     problem: str = ""
@@ -363,7 +364,8 @@ def household_page(principal: Principal, household: Household, records: list[Doc
         may_hand_over=principal.has_role(*HANDOVER_CREATORS),
         may_print=principal.has_role(*CATALOGUE_READERS),
         may_change_occupants=may_change_occupants(principal),
-        upload_url=INGEST_PATH if principal.has_role(*FILERS) else "",
+        upload_url=address(INGEST_PATH, {"household": household.household})
+        if principal.has_role(*FILERS) else "",
         outcome=outcome, confirmation=confirmation, problem=problem,
         problem_field=problem_field, values=values or {},
         left=left_file(principal, records, departures or []) if view.page == 1 else NOTHING_LEFT)

@@ -8,6 +8,7 @@ the batch's fragment until every file is done or failed."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -17,8 +18,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
 from services.common.clients.ingest import IngestClient
+from services.common.clients.reader import RegistryReader
 from services.common.contracts.ingest import MAX_REFUSED_VALUE, Batch, RefusedFile
-from services.common.errors import ArchiveError
+from services.common.errors import ArchiveError, NotFound
 from services.common.manifest import (
     LOCATION_PATTERN,
     ManifestRefused,
@@ -28,14 +30,17 @@ from services.common.manifest import (
     left_out,
     manifest_rows,
 )
-from services.web.failures import page_token, see
+from services.web.failures import none_if, page_token, see
 from services.web.forms import text
 from services.web.ingest_page import (
     CATEGORY_CHOICES,
     DEFAULT_FIELDS,
     SECURITY_CHOICES,
+    Asked,
+    asked_of,
     batch_view,
     defaults_of,
+    is_unit_code,
     may_file,
     plan,
 )
@@ -52,15 +57,27 @@ class IngestPages(Controller):
 
     @get("/", operation_id="ingestPage")
     async def ingest_page(self, page: NamedDependency[Page], ingest: NamedDependency[IngestClient],
-                          today: NamedDependency[date], batch: FromQuery[str] = ""
+                          registry: NamedDependency[RegistryReader],
+                          today: NamedDependency[date], batch: FromQuery[str] = "",
+                          household: FromQuery[str] = "", category: FromQuery[str] = ""
                           ) -> Response[str]:
-        """The upload form, the batch asked for (else the latest) with its files'
-        progress, and the person's recent batches."""
-        page_token(page.reader, may_file)
-        recent = await ingest.recent_batches(page.reader.token)
-        shown = await ingest.batch(page.reader.token, batch) if batch else (
-            recent[0] if recent else None)
-        return self._render(page, today, recent=recent, shown=shown)
+        """The upload form, filled with the household and category the address names
+        (``Asked``), the batch asked for (else the latest) with its files' progress, and
+        the person's recent batches."""
+        token = page_token(page.reader, may_file)
+        recent = await ingest.recent_batches(token)
+        shown = await ingest.batch(token, batch) if batch else (recent[0] if recent else None)
+        asked = asked_of(household, category)
+        if asked.household and not asked.problem:
+            # None: no household the reader may know of has the code (D1)
+            asked = replace(asked, file=await none_if(registry.household(token, asked.household),
+                                                      NotFound))
+        values = dict.fromkeys(DEFAULT_FIELDS, "") | {
+            "filed_at": today.isoformat(), "household": asked.household,
+            "category": asked.category}
+        return self._render(page, today, recent=recent, shown=shown, values=values,
+                            asked=asked, problem=asked.problem,
+                            status_code=422 if asked.problem else 200)
 
     @get("/batches/{batch_id:str}", operation_id="ingestBatchFragment")
     async def batch_fragment(self, batch_id: FromPath[str], page: NamedDependency[Page],
@@ -88,6 +105,8 @@ class IngestPages(Controller):
             defaults = defaults_of(values, today=today)
         except ValueError:
             problem = problem or "invalid_location"
+        if not is_unit_code(values["household"]):
+            problem = problem or "invalid_household"
         if problem:
             recent = await ingest.recent_batches(page.reader.token)
             return self._render(page, today, recent=recent, shown=None, values=values,
@@ -119,7 +138,7 @@ class IngestPages(Controller):
     def _render(self, page: Page, today: date, *,
                 recent: list[Batch], shown: Batch | None, problem: str = "",
                 manifests: list[str] | None = None, values: dict[str, str] | None = None,
-                status_code: int = 200) -> Response[str]:
+                asked: Asked | None = None, status_code: int = 200) -> Response[str]:
         """The page; ``values``: the defaults as typed, shown again with a refusal;
         ``manifests``: the chosen folder's, when it holds several."""
         # The batch shown is followed live above; the list holds the others.
@@ -128,7 +147,7 @@ class IngestPages(Controller):
             "ingest.html", status_code=status_code,
             shown=batch_view(shown) if shown else None,
             recent=[batch_view(batch) for batch in others], problem=problem,
-            manifests=manifests or [],
+            manifests=manifests or [], asked=asked or Asked(),
             categories=CATEGORY_CHOICES, levels=SECURITY_CHOICES,
             values=values or dict.fromkeys(DEFAULT_FIELDS, "") | {"filed_at": today.isoformat()},
             location_pattern=LOCATION_PATTERN)

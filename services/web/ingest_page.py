@@ -20,11 +20,12 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from services.common.auth import Principal
+from services.common.contracts.households import Household
 from services.common.contracts.ingest import Batch, BatchFile
 from services.common.filing import FILERS
 from services.common.manifest import ManifestRow, location_of, upload_metadata
-from services.common.models import CATEGORY_NAMES, SECURITY_LEVEL_NAMES
-from services.common.names import tidied_household
+from services.common.models import CATEGORY_NAMES, HOUSEHOLD_RE, SECURITY_LEVEL_NAMES
+from services.common.names import tidied_category, tidied_household
 from services.web.document_page import FIELD_NAMES
 from services.web.links import INGEST_PATH, document_review_url, document_url
 from services.web.record_correction import CORRECTION_ANCHOR
@@ -69,6 +70,46 @@ def defaults_of(values: Mapping[str, str], *, today: date) -> Defaults:
                     filed_at="" if filed_at == today.isoformat() else filed_at,
                     security="" if security == "ordinary" else security,
                     location=location_of(location) if location else None)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The household and category the page's address fills the form with
+    (``/ui/ingest?household=B-0502&category=repair``, as the household page links to it),
+    read as the form's own values are (``b0502`` is ``B-0502``, 维修 is ``repair``), and
+    what the upload would say of them: ``problem`` ``invalid_household`` (refused) or
+    ``unknown_category`` (not chosen); ``file`` the household's file when the reader knows
+    of one (else ``new_household``: filing under the code opens it, D1)."""
+
+    household: str = ""
+    category: str = ""
+    """A category code, or as the address wrote it when it names none (``problem``)."""
+    problem: str = ""
+    file: Household | None = None
+
+    @property
+    def new_household(self) -> bool:
+        return bool(self.household) and not self.problem and self.file is None
+
+
+def is_unit_code(household: str) -> bool:
+    """Whether a household as typed (tidied: ``b0502`` is ``B-0502``) is empty (a company
+    document) or a unit code ingest takes; else every file sent with it is refused
+    (``invalid_household``), so the form is refused once instead, before any is sent."""
+    return not household or bool(HOUSEHOLD_RE.match(tidied_household(household)))
+
+
+def asked_of(household: str, category: str) -> Asked:
+    """What the address asks for, before the registry is asked whether the household has a
+    file (``Asked.file``); a value too long for its field is cut as the field would."""
+    code = tidied_household(household[:64])
+    chosen = tidied_category(category[:64])
+    if not is_unit_code(code):
+        return Asked(household=code, category=chosen if chosen in CATEGORY_NAMES else "",
+                     problem="invalid_household")
+    if chosen and chosen not in CATEGORY_NAMES:
+        return Asked(household=code, category=chosen, problem="unknown_category")
+    return Asked(household=code, category=chosen)
 
 
 @dataclass(frozen=True)

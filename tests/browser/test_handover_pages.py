@@ -238,9 +238,14 @@ def test_the_archivist_prints_a_floors_catalogue_and_labels(
     items = pdf_text(download(sun, "A-1301 卷内目录（PDF）", tmp_path))
     for document in ("move_in", "repair", "secret"):
         assert documents[document]["archive_no"] in items, document
+    office.file(title="入伙资料", household="A-1302")
     sun.goto("/ui/households/A-1301")
     items_again = pdf_text(download(sun, "卷内目录（PDF）", tmp_path))
     assert documents["repair"]["archive_no"] in items_again
+    # The household's own folder label, not its floor's sheet.
+    own_label = pdf_text(download(sun, "卷夹标签（PDF）", tmp_path))
+    assert "A-1301" in own_label
+    assert "A-1302" not in own_label
     sun.goto("/ui/catalogues?household=A-12")
     expect(sun.get_by_role("alert")).to_contain_text("户号的格式应当像 A-1201")
     expect_no_serious_violations(sun)

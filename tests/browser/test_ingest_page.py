@@ -270,6 +270,29 @@ def test_a_mistyped_default_location_stops_the_form_before_any_file_is_sent(
     expect_no_serious_violations(wang)
 
 
+def test_a_mistyped_default_household_stops_the_form_before_any_file_is_sent(
+        office: Office, batch_files: tuple[Path, list[Path]]) -> None:
+    """B-05O2 (a letter O) would have every file refused, one by one: the form is
+    refused once, at the field, with the form as typed, and nothing is uploaded."""
+    _, paths = batch_files
+    batches = _batches(office)
+    wang = office.open_as("wang")
+    wang.goto("/ui/ingest")
+    wang.get_by_label("文件（可多选）").set_input_files(paths[:3])
+    wang.get_by_label("户号").fill("B-05O2")
+    wang.get_by_label("类别").select_option("move_in")
+    wang.get_by_role("button", name="上传").click()
+    expect(wang.get_by_role("alert")).to_contain_text(
+        "默认值中的户号“B-05O2”不是有效的单元号")
+    household = wang.get_by_label("户号")
+    expect(household).to_have_value("B-05O2")
+    expect(household).to_have_attribute("aria-invalid", "true")
+    expect(household).to_be_focused()
+    expect(wang.get_by_label("类别")).to_have_value("move_in")
+    assert "batch=" not in wang.url
+    assert _batches(office) == batches
+
+
 DROP = """files => {
     const transfer = new DataTransfer();
     for (const file of files) {
@@ -423,3 +446,44 @@ def test_files_chosen_by_name_are_the_manifests_rows_and_namesakes_are_not_guess
     for line in (3, 4):
         expect(wang.locator("tr", has_text=f"清单第 {line} 行")).to_contain_text(
             "分不清选择的哪个文件是这一行列出的文件")
+
+
+def test_a_households_link_fills_in_its_code_and_a_code_with_no_file_says_so(
+        office: Office, tmp_path: Path) -> None:
+    """From a household's file, the digitising page opens with its code filled in, and
+    what is uploaded is filed there; a code in the address is read as typed (e0802 is
+    E-0802, 维修 is repair), one no household file has says filing opens one (D1), and
+    an ill-formed one is refused at the field before anything is sent."""
+    office.file(household="E-0801", category="contract", title="购房合同")
+    wang = office.open_as("wang")
+    wang.goto("/ui/households/E-0801")
+    wang.get_by_role("link", name="为这一户上传文件").first.click()
+    wang.wait_for_url(re.compile(r"/ui/ingest\?household=E-0801$"))
+    expect(wang.get_by_label("户号")).to_have_value("E-0801")
+    expect(wang.locator("#asked")).to_contain_text("户号已按这一户填好：E-0801")
+    scan = write_png(tmp_path / "window.png", render_page(["装修申请：更换窗户"]))
+    wang.get_by_label("文件（可多选）").set_input_files([scan])
+    wang.get_by_label("类别").select_option("decoration")
+    _upload(wang)
+    _wait_until_finished(wang)
+    filed = wang.get_by_role("row", name=re.compile("window.png"))
+    expect(filed).to_contain_text("完成")
+    filed.get_by_role("link", name="查看文件").click()
+    expect(wang.get_by_role("link", name="E-0801").first).to_be_visible()
+
+    wang.goto("/ui/ingest?household=e0802&category=维修")
+    expect(wang.get_by_label("户号")).to_have_value("E-0802")
+    expect(wang.get_by_label("类别")).to_have_value("repair")
+    expect(wang.locator("#asked")).to_contain_text("还没有户号为 E-0802 的户档")
+
+    refused = wang.goto("/ui/ingest?household=zz-99&category=no-such")
+    assert refused is not None
+    assert refused.status == 422
+    expect(wang.get_by_role("alert")).to_contain_text("“zz-99”不是有效的单元号")
+    expect(wang.get_by_label("户号")).to_have_attribute("aria-invalid", "true")
+    expect(wang.get_by_label("户号")).to_be_focused()
+    wrong_category = wang.goto("/ui/ingest?household=E-0801&category=no-such")
+    assert wrong_category is not None
+    assert wrong_category.status == 422
+    expect(wang.get_by_role("alert")).to_contain_text("类别“no-such”不是系统中的类别")
+    expect(wang.get_by_label("类别")).to_have_attribute("aria-invalid", "true")

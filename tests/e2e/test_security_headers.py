@@ -37,17 +37,21 @@ def test_api_answers_errors_and_originals_carry_the_security_headers(
 def test_the_api_reference_loads_only_the_archives_own_files_and_is_never_framed(
         server: ArchiveServer) -> None:
     with server.client() as client:
-        pages = [client.get("/schema"), client.get("/schema/swagger")]
+        pages = [client.get("/schema"), client.get("/schema/swagger"),
+                 client.get("/schema/tags/accounts")]
         addresses = [address for page in pages
                      for address in re.findall(r'(?:src|href)="([^"]*)"', page.text)]
         files = {address: client.get(address) for address in addresses
-                 if not address.startswith("data:")}
-    assert [page.status_code for page in pages] == [200, 200]
+                 if address.startswith("/schema/assets/")}
+    assert [page.status_code for page in pages] == [200, 200, 200]
     # No address of another server; every file the page names is the archive's own,
-    # served without a token (the icon is an empty data: URL).
-    assert [re.findall(r"https?://", page.text) for page in pages] == [[], []]
-    assert all(address.startswith("/schema/") or address == "data:," for address in addresses)
-    assert len(files) == 3
+    # served without a token (the icon is an empty data: URL), and its links lead to the
+    # reference's other pages.
+    assert [re.findall(r"https?://", page.text) for page in pages] == [[], [], []]
+    assert all(address == "/schema" or address.startswith("/schema/") or address == "data:,"
+               for address in addresses)
+    # The landing's style sheet and script, Swagger UI's, and reference.js.
+    assert len(files) == 5
     assert {address: file.status_code for address, file in files.items()} == \
         dict.fromkeys(files, 200)
     for page in pages:
@@ -62,7 +66,7 @@ def test_the_api_reference_loads_only_the_archives_own_files_and_is_never_framed
 def test_the_api_references_files_are_kept_a_year_under_an_address_naming_their_content(
         server: ArchiveServer) -> None:
     with server.client() as client:
-        page = client.get("/schema")
+        page = client.get("/schema/swagger")
         script = re.search(r'src="(/schema/assets/reference\.js)\?v=([0-9a-f]{16})"', page.text)
         assert script is not None
         answer = client.get(f"{script[1]}?v={script[2]}")

@@ -60,7 +60,7 @@ from services.registry.catalogue.rules import (
     awaits_scan,
     new_record,
 )
-from services.registry.journal.models import AuditEntry
+from services.registry.journal.models import AuditEntry, DetailValue
 from services.registry.journal.service import JournalService
 from services.registry.store import RegistryStore, Tx
 
@@ -119,21 +119,24 @@ class CatalogueService:
                                code="registration_race") from exc
             registration = Registration(document=existing, created=False)
         if not registration.created:
-            await self._check_refiling(principal, registration.document, new, category,
-                                       household)
+            corrected = await self._check_refiling(principal, registration.document, new,
+                                                   category, household)
             if principal.is_service and awaits_scan(registration.document) and new.pages:
                 return Registration(document=await self._attach_scan(
-                    registration.document.document_id, new, filer), created=False)
+                    registration.document.document_id, new, filer, corrected_since=corrected),
+                    created=False)
         return registration
 
-    async def _attach_scan(self, document_id: str, new: NewDocument, filer: str
-                           ) -> DocumentRecord:
+    async def _attach_scan(self, document_id: str, new: NewDocument, filer: str, *,
+                           corrected_since: list[str]) -> DocumentRecord:
         """The original of a paper file catalogued before it was scanned was uploaded and
         read: the record takes its pages and the reading's summary (its pages needing a
         person join the review queue); nothing a person filed changes (its language
         neither: what OCR read is not their word), so no new version. The feed tells
         search to read its text (``TextRevised``, its first text version), once: a job
-        filing it again finds the scan attached."""
+        filing it again finds the scan attached. ``corrected_since``: the fields the
+        upload said as an earlier version of the record did (``_said_before``), which
+        the audit entry names."""
         now = self.clock.now()
         async with self.store.transaction() as tx:
             record = await tx.documents.get(document_id, lock=True)
@@ -147,33 +150,58 @@ class CatalogueService:
             await tx.journal.emit(TextRevised(
                 document=feed_document(record), text_version=1, engine=None,
                 reason="original uploaded", revised_by=filer), at=now)
+            detail: dict[str, DetailValue] = {"pages": new.pages}
+            if corrected_since:
+                detail["corrected_since"] = corrected_since
             await tx.journal.audit(AuditEntry(
                 action="original_attached", username=filer, document_id=document_id,
-                detail={"pages": new.pages}), at=now)
+                detail=detail), at=now)
         return record
 
     async def _check_refiling(self, principal: Principal, existing: DocumentRecord,
                               new: NewDocument, category: Category,
-                              household: str | None) -> None:
+                              household: str | None) -> list[str]:
         """A filing of bytes already filed is answered with their record only if the
         caller may see it and the filing says nothing otherwise than the record
-        (``filed_otherwise``, the rule ingest's uploads follow too)."""
+        (``filed_otherwise``, the rule ingest's uploads follow too), or, the scan of a
+        record awaiting it, says otherwise only what an earlier version of the record
+        said (``_said_before``): those fields are returned."""
         if not principal.is_service and not can(principal, "read", existing,
                                                 await self.grants.grants_for(principal)
                                                 ).allowed:
             await self.journal.refuse(principal, "filed", Conflict(
                 "these bytes are already filed, as a document you may not see; ask an "
                 "archivist cleared for it", code="already_filed"), code="not_visible")
-        differing = filed_otherwise(
-            msgspec.structs.replace(new, category=category, household=household), existing)
-        if differing:
-            await self.journal.refuse(principal, "filed", Conflict(
-                f"these bytes are already filed, with a different {', '.join(differing)}; "
-                "filing them again changes nothing: correct the record instead (its "
-                "household too: a manager approves that move, D11; lowering its "
-                "protection needs a director's or centre head's approval, D10)",
-                code="filed_differently", extra={"fields": differing}),
-                document_id=existing.document_id)
+        filing = msgspec.structs.replace(new, category=category, household=household)
+        differing = filed_otherwise(filing, existing)
+        if not differing:
+            return []
+        if principal.is_service and awaits_scan(existing) and new.pages \
+                and await self._said_before(existing, filing, differing):
+            return differing
+        await self.journal.refuse(principal, "filed", Conflict(
+            f"these bytes are already filed, with a different {', '.join(differing)}; "
+            "filing them again changes nothing: correct the record instead (its "
+            "household too: a manager approves that move, D11; lowering its "
+            "protection needs a director's or centre head's approval, D10)",
+            code="filed_differently", extra={"fields": differing,
+                                             "document_id": existing.document_id,
+                                             "archive_no": existing.archive_no}),
+            document_id=existing.document_id)
+
+    async def _said_before(self, record: DocumentRecord, filing: NewDocument,
+                           fields: list[str]) -> bool:
+        """Whether a version of ``record`` said of ``fields`` what ``filing`` says: the
+        scan of a paper file catalogued before it was uploaded saying what the record
+        then said, and a correction since (D6, D11: its versions keep who, when, why)
+        changed the record. The bytes are the record's (its SHA-256), so the scan is
+        attached to the record as corrected; a value no version held is never guessed
+        at, and the filing is refused."""
+        async with self.store.snapshot() as tx:
+            versions = await tx.documents.versions(record.document_id)
+        said = {name: msgspec.to_builtins(getattr(filing, name)) for name in fields}
+        return any(all(version.metadata.get(name) == value for name, value in said.items())
+                   for version in versions)
 
     async def _filer(self, principal: Principal, new: NewDocument, filed: Filed) -> str:
         if principal.is_service:

@@ -127,9 +127,12 @@ class CataloguesController(Controller):
                          building: Annotated[str | None,
                                              QueryParameter(pattern=BUILDING_PATTERN)] = None,
                          floor: Annotated[int | None, QueryParameter(ge=0, le=999)] = None,
+                         household: Annotated[str | None,
+                                              QueryParameter(pattern=HOUSEHOLD_PATTERN)] = None,
                          ) -> Response[bytes]:
         """Labels on A4 sheets, 2 × 5: ``folders`` (户号, the current occupant's name, D2)
-        or ``boxes`` (the box's place and the files in it), of a building or floor."""
-        content = await catalogues.labels_pdf(principal, kind,
-                                              building=building, floor=floor)
+        or ``boxes`` (the box's place and the files in it), of a building, a floor or one
+        household (a new file's folder, its boxes)."""
+        content = await catalogues.labels_pdf(principal, kind, building=building,
+                                              floor=floor, household=household)
         return attachment(content, f"labels-{kind}", "pdf")

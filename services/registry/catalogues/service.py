@@ -22,6 +22,7 @@ from services.common.contracts.operations import (
 )
 from services.common.contracts.registry import AccessFilter, PaperLocation
 from services.common.errors import NotFound
+from services.common.models import split_household
 from services.registry.access import access_filter
 from services.registry.catalogues import printed
 from services.registry.catalogues.models import LabelKind
@@ -86,17 +87,20 @@ class CataloguesService(FeatureService):
         return lists
 
     async def labels(self, principal: Principal, kind: LabelKind, *, building: str | None,
-                     floor: int | None) -> list[list[str]]:
+                     floor: int | None, household: str | None = None) -> list[list[str]]:
         """The lines of each label: a folder's (户号, 现住户, 楼层, 件数) or a box's (its
-        place, the files in it with their occupants)."""
+        place, the files in it with their occupants); ``household``: its own only."""
+        if household is not None:
+            building, floor, _ = split_household(household)
         async with self.store.snapshot() as view:
             reader = _reader(view, principal)
-            files = await view.catalogues.files(reader.access, seen=reader.seen,
-                                                building=building, floor=floor)
+            files = [file for file in await view.catalogues.files(
+                reader.access, seen=reader.seen, building=building, floor=floor)
+                if household is None or file.household == household]
             if kind == "folders":
                 return [printed.folder_label(file) for file in files]
-            entries = await view.catalogues.entries(reader.access, building=building,
-                                                    floor=floor)
+            entries = await view.catalogues.entries(reader.access, household=household,
+                                                    building=building, floor=floor)
         return [_box_label(box.location, box.files) for box in by_box(files, entries)
                 if box.location is not None]
 
@@ -142,12 +146,15 @@ class CataloguesService(FeatureService):
             title=f"{year}年度闭卷目录 {building}栋 {floor}层")
 
     async def labels_pdf(self, principal: Principal, kind: LabelKind, *,
-                         building: str | None, floor: int | None) -> bytes:
-        labels = await self.labels(principal, kind, building=building, floor=floor)
+                         building: str | None, floor: int | None,
+                         household: str | None = None) -> bytes:
+        labels = await self.labels(principal, kind, building=building, floor=floor,
+                                   household=household)
         if not labels:
-            where = " ".join(part for part in (
-                f"on floor {floor}" if floor is not None else "",
-                f"of building {building}" if building is not None else "") if part)
+            where = f"named {household}" if household is not None else " ".join(
+                part for part in (
+                    f"on floor {floor}" if floor is not None else "",
+                    f"of building {building}" if building is not None else "") if part)
             what = "household" if kind == "folders" else "box recorded for a household"
             raise NotFound(f"no {what} {where or 'in the archive'}: nothing to label",
                            code="nothing_to_label")

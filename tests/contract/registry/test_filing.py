@@ -7,9 +7,11 @@ import asyncio
 from datetime import date, timedelta
 from typing import Any
 
+import msgspec
 import pytest
 
 from services.common.auth import Principal
+from services.common.contracts.corrections import CorrectionRequest, MetadataChanges
 from services.common.contracts.registry import (
     DocumentFiled,
     DocumentRecord,
@@ -82,7 +84,8 @@ async def test_filing_known_bytes_with_other_metadata_is_refused_and_changes_not
             sha256=content, **{**FILED_ONCE, **differing}))
     after = await registry.services.catalogue.read(INGEST, first.document.document_id)
     assert (refused.value.code, refused.value.extra) == (
-        "filed_differently", {"fields": list(differing)})
+        "filed_differently", {"fields": list(differing), "document_id": first.document.document_id,
+                              "archive_no": first.document.archive_no})
     assert after == first.document
 
 
@@ -168,7 +171,9 @@ async def test_refiling_saying_them_otherwise_is_refused_naming_only_those(
             sha256=content, **{**FILED_ONCE, **LEFT_OUT, "title": "另一个标题",
                                "security": "ordinary"}, defaults=UPLOAD_DEFAULTS))
     assert (refused.value.code, refused.value.extra) == (
-        "filed_differently", {"fields": ["title", "security"]})
+        "filed_differently", {"fields": ["title", "security"],
+                              "document_id": first.document.document_id,
+                              "archive_no": first.document.archive_no})
     after = await registry.services.catalogue.read(INGEST, first.document.document_id)
     assert after == first.document
 
@@ -296,6 +301,38 @@ async def test_the_scan_of_a_paper_file_catalogued_before_it_takes_its_pages_and
         INGEST, AuditQuery(action="original_attached"))
     assert [(entry.document_id, entry.username, entry.detail) for entry in attached] == [
         (document_id, "wang", {"pages": 3})]
+
+
+async def test_the_scan_of_a_record_corrected_since_its_upload_is_attached_as_corrected(
+        registry: Registry) -> None:
+    """The upload said what the record said then (its version 1); a correction since
+    changed the title and the filing date (version 2). The bytes are the record's, so
+    the scan is attached to the record as corrected, the audit entry naming the fields;
+    a filing saying what no version said is refused, never guessed."""
+    content = sha("a complaint catalogued in 2020, its title corrected before the scan")
+    catalogued = await registry.services.catalogue.register(ARCHIVIST, new_document(
+        sha256=content, pages=0))
+    document_id = catalogued.document.document_id
+    await registry.services.corrections.request(ARCHIVIST, document_id, CorrectionRequest(
+        changes=MetadataChanges(title="投诉记录（更正）", filed_at=date(2020, 3, 2)),
+        reason="按原件更正"))
+    scanned = new_document(sha256=content, pages=2, filed_by="wang", extraction=(
+        ExtractionSummary(mean_confidence=90.0, pages_needing_review=[], method="ocr")))
+    with pytest.raises(Conflict) as refused:
+        await registry.services.catalogue.register(INGEST, msgspec.structs.replace(
+            scanned, title="没有哪个版本写过的标题"))
+
+    attached = await registry.services.catalogue.register(INGEST, scanned)
+
+    assert refused.value.code == "filed_differently"
+    record = await registry.services.catalogue.read(ARCHIVIST, document_id)
+    assert (record.pages, record.title, record.filed_at, record.version) == (
+        2, "投诉记录（更正）", date(2020, 3, 2), 2)
+    assert attached.document == record
+    entries = await registry.services.journal.entries(
+        INGEST, AuditQuery(action="original_attached"))
+    assert [entry.detail for entry in entries if entry.document_id == document_id] == [
+        {"pages": 2, "corrected_since": ["title", "filed_at"]}]
 
 
 async def test_the_records_awaiting_their_scan_are_listed_until_it_is_attached(

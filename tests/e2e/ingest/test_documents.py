@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from PIL import Image
 
+from services.ingest.jobs import jobs
 from services.registry.catalogue.tables import documents
 from tests.e2e.ingest.support import (
     MODEL,
@@ -205,6 +206,76 @@ def test_a_scan_an_earlier_release_left_unattached_is_attached_by_derive_missing
     assert (record["pages"], record["extraction"]["method"]) == (1, "ocr")
     again = archivist.post("/ingest/documents/attach-scans")
     assert again.json() == {"attached": 0, "refused": []}
+
+
+def _uploaded_under_an_earlier_release(server: ArchiveServer, archivist: httpx.Client,
+                                       path: Path) -> dict[str, Any]:
+    """``path`` catalogued first, then uploaded saying what its record says
+    (``metadata()``) under a release that filed it without attaching the scan."""
+    catalogued = _filed_directly(archivist, path)
+    job = ingest(archivist, path, metadata())
+    assert (job["status"], job["document_id"]) == ("done", catalogued["document_id"]), job
+    _as_an_earlier_release_filed_it(server, catalogued["document_id"])
+    return catalogued
+
+
+def test_a_scan_whose_record_was_corrected_since_its_upload_is_attached_as_corrected(
+        server: ArchiveServer, archivist: httpx.Client, files: Path, tmp_path: Path) -> None:
+    """The upload said what the record said then; a correction since changed its title
+    (kept in its versions, D6). The bytes are the record's, so ``archive derive
+    --missing`` attaches the scan to the record as corrected, and the audit log says
+    which fields were corrected since the upload."""
+    path = write_png(files / "corrected-since.png", render_page(LINES["simplified"][1:4]))
+    catalogued = _uploaded_under_an_earlier_release(server, archivist, path)
+    document_id = catalogued["document_id"]
+    corrected = archivist.post(f"/registry/documents/{document_id}/corrections", json={
+        "changes": {"title": "卫生间漏水维修申请（业主签字版）"}, "reason": "标题按原件更正"})
+    assert corrected.status_code == 201, corrected.text
+
+    repaired = run_client(server.url, server.tokens["li.archivist"], "derive", "--missing",
+                          cwd=tmp_path)
+
+    assert repaired.returncode == 0, repaired.stderr
+    assert "1 scans attached to records catalogued before them, 0 not attached" \
+        in repaired.stdout, repaired.stdout + repaired.stderr
+    record = archivist.get(f"/registry/documents/{document_id}").json()
+    assert (record["pages"], record["title"]) == (1, "卫生间漏水维修申请（业主签字版）")
+    with server.client(server.add_user("qian", "compliance")) as compliance:
+        entries = compliance.get("/registry/audit", params={
+            "action": "original_attached", "document_id": document_id}).json()
+    # The first is the upload's own, undone in the database as the earlier release left it.
+    assert entries[-1]["detail"] == {"pages": 1, "corrected_since": ["title"]}
+
+
+def test_a_scan_uploaded_saying_what_no_version_of_its_record_said_is_named_with_what_to_do(
+        server: ArchiveServer, archivist: httpx.Client, files: Path, tmp_path: Path) -> None:
+    """A release before the registry compared an upload with its record filed one saying
+    another title, which no version of the record ever held: which is right is not
+    guessed. ``archive derive --missing`` names the record by its archive number, what
+    the upload said, its page, and how to attach it by hand."""
+    path = write_png(files / "said-otherwise.png", render_page(LINES["simplified"][2:5]))
+    catalogued = _uploaded_under_an_earlier_release(server, archivist, path)
+    document_id = catalogued["document_id"]
+    ingest_db = sa.create_engine(f"sqlite:///{server.settings.data_dir / 'ingest.db'}")
+    with ingest_db.begin() as conn:
+        payload = conn.execute(sa.select(jobs.c.payload).where(
+            jobs.c.sha256 == catalogued["sha256"])).scalar_one()
+        payload["metadata"]["title"] = "另一份文件"
+        conn.execute(jobs.update().where(jobs.c.sha256 == catalogued["sha256"])
+                     .values(payload=payload))
+    ingest_db.dispose()
+
+    repaired = run_client(server.url, server.tokens["li.archivist"], "derive", "--missing",
+                          cwd=tmp_path)
+
+    assert "0 scans attached to records catalogued before them, 1 not attached" \
+        in repaired.stdout, repaired.stdout + repaired.stderr
+    said = repaired.stderr
+    assert f"{catalogued['archive_no']} (document {document_id}): its scan was uploaded " \
+           "saying title 另一份文件, which no version of its record ever said" in said
+    assert f"/ui/documents/{document_id}" in said
+    assert "run 'archive derive --missing' again" in said
+    assert archivist.get(f"/registry/documents/{document_id}").json()["pages"] == 0
 
 
 def _as_an_earlier_release_filed_it(server: ArchiveServer, document_id: str) -> None:

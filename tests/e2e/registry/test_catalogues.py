@@ -191,10 +191,27 @@ def test_labels_carry_the_number_and_the_current_occupant(shelf: Archive) -> Non
     assert boxes.count("档案室") == 2
 
 
+def test_one_households_labels_are_its_own_only(shelf: Archive, tmp_path: Path) -> None:
+    """A new file's folder, or its boxes, without a floor's sheet of others' labels."""
+    folder = _pages(_get(shelf, "/labels.pdf", household="A-1201").content)
+    assert len(folder) == 1
+    assert _in_order(folder[0], "A-1201", "张伟")
+    assert "A-1203" not in folder[0]
+    boxes = "".join(_pages(_get(shelf, "/labels.pdf", kind="boxes", household="A-1203")
+                           .content))
+    assert "A栋 档案室 12柜 3盒" in boxes
+    assert "A-1201" not in boxes
+    run = run_client(shelf.server.url, shelf.server.tokens["wang"], "labels", "--household",
+                     "a1201", "--out", str(tmp_path / "a1201.pdf"), cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert _pages((tmp_path / "a1201.pdf").read_bytes()) == folder
+
+
 @pytest.mark.parametrize(("options", "said"), [
     (["--kind", "boxes", "--building", "Z"], "no box recorded for a household of building Z"),
     (["--floor", "99"], "no household on floor 99"),
-    (["--building", "A", "--floor", "9"], "no household on floor 9 of building A")])
+    (["--building", "A", "--floor", "9"], "no household on floor 9 of building A"),
+    (["--household", "A-1299"], "no household named A-1299")])
 def test_labels_of_a_building_or_floor_with_nothing_are_refused(
         shelf: Archive, tmp_path: Path, options: list[str], said: str) -> None:
     run = run_client(shelf.server.url, shelf.server.tokens["wang"], "labels", *options,

@@ -499,3 +499,13 @@ def _only_yields(block: ast.Try) -> bool:
 def test_the_first_sentence_ends_at_a_full_stop_outside_brackets(words: str, first: str
                                                                    ) -> None:
     assert first_sentence(words) == first
+
+
+def test_a_scan_attached_to_a_record_corrected_since_names_the_fields_in_words() -> None:
+    filters, _ = asked()
+    view = audit_view(filters, [entry(1, "original_attached", detail={
+        "pages": 2, "corrected_since": ["title", "household"]})])
+    chinese, english = in_both_languages(QIAN, "/ui/audit", "audit.html", view=view,
+                                         problem="", people={})
+    assert "上传后更正的字段：题名、户号；页数：2" in chinese
+    assert "Fields corrected since the upload: Title, Household; Pages: 2" in english

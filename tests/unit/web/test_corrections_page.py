@@ -20,6 +20,7 @@ from services.web.corrections_page import (
     confirming,
     corrections_page,
     list_pages,
+    outcome_of,
 )
 from services.web.navigation import layout as page_layout
 from services.web.pager import rows_before
@@ -238,3 +239,20 @@ def test_an_approval_refused_for_a_register_that_lists_the_document_says_what_to
                                     | {"view": view, "done": "",
                                 "refused": "in_destruction_register"})
         assert said in shown
+
+
+def test_a_decision_names_the_proposer_told_as_the_pages_name_people() -> None:
+    """``王芳（wang）`` where the account has a full name, as the confirmation named them."""
+    for decision, said in (("approve", "王芳（wang） 会在通知中看到（“借阅”页）"),
+                           ("reject", "王芳（wang） 会在通知中看到您的理由")):
+        view = corrections_page(ZHOU, waiting=Counted([], 0), mine=None, to_decide=0,
+                                pages=list_pages(page=None, mine_page=None).within(
+                                    waiting=0, mine=0),
+                                outcome=outcome_of({"done": decision, "doc": "d1",
+                                                    "no": "2026-repair-B-0503-0001", "v": "2",
+                                                    "by": "wang"}))
+        page = shared_pages().html("zh", "corrections.html",
+                                   page_layout(ZHOU, "/ui/corrections", "token")
+                                   | {"view": view, "done": "", "refused": "",
+                                      "people": {"wang": "王芳"}})
+        assert said in page

@@ -233,10 +233,10 @@ def test_an_empty_current_part_tells_an_archivist_to_file_and_others_whom_to_ask
     documents above the reader's clearance exist (D1)."""
     moved_in = _html(WANG, household_page(WANG, _household(ZHANG, LI), _file(2, occupancy_id=1)))
     assert "这里没有您可以查看的文件。" in moved_in
-    assert '户号填 A-1201：<a href="/ui/ingest">打开“数字化”页</a>' in moved_in
+    assert '（户号已填好）：<a href="/ui/ingest?household=A-1201">为这一户上传文件</a>' in moved_in
     assert "之前住户的文件在下面已结束的部分中。" in moved_in
     registered = _html(WANG, household_page(WANG, _household(LI), []))
-    assert '户号填 A-1201：<a href="/ui/ingest">' in registered
+    assert '（户号已填好）：<a href="/ui/ingest?household=A-1201">' in registered
     assert "之前住户的文件" not in registered
     for reader in (STAFF, WANG):
         english = in_both_languages(reader, "/ui/households/A-1201", "household.html",
@@ -247,6 +247,18 @@ def test_an_empty_current_part_tells_an_archivist_to_file_and_others_whom_to_ask
     assert "为这一户归档的文件会显示在这里；如果您认为应当有文件，请联系档案管理员。" in staff
     assert "/ui/ingest" not in staff
     assert "之前住户的文件" not in staff
+
+
+def test_an_archivist_is_offered_to_file_the_households_documents_with_its_code_filled() -> None:
+    """Whatever the file holds, the household's facts link an archivist to the digitising
+    page with the household filled in (``?household=``); others are not offered it."""
+    full = _html(WANG, household_page(WANG, _household(ZHANG), _file(2, occupancy_id=1)))
+    assert '<li><a href="/ui/ingest?household=A-1201">为这一户上传文件</a></li>' in full
+    staff = _html(STAFF, household_page(STAFF, _household(ZHANG), _file(2, occupancy_id=1)))
+    assert "/ui/ingest" not in staff
+    english = in_both_languages(WANG, "/ui/households/A-1201", "household.html",
+                                view=household_page(WANG, _household(ZHANG), []))[1]
+    assert "File documents for this household" in english
 
 
 def test_a_long_file_is_shown_a_page_at_a_time_and_the_pager_keeps_the_filters() -> None:

@@ -4,13 +4,23 @@ by the code ingest refused it with."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
+from services.common.contracts.households import Household, Occupancy
 from services.common.contracts.ingest import Batch, BatchFile, BatchSummary
-from services.web.ingest_page import batch_view
+from services.common.manifest import LOCATION_PATTERN
+from services.web.ingest_page import (
+    CATEGORY_CHOICES,
+    DEFAULT_FIELDS,
+    SECURITY_CHOICES,
+    Asked,
+    asked_of,
+    batch_view,
+)
 from services.web.navigation import layout as page_layout
 from tests.unit.web.conftest import WANG, in_both_languages, shared_pages
 
@@ -125,3 +135,41 @@ def test_the_sentences_about_a_file_filed_otherwise_are_apart_in_english() -> No
     chinese, english = _pages(batch)
     assert "原档号保留可查。如果这确实是另一份文件" in chinese
     assert not re.search(r"[a-z)]\.[A-Z]", english), english
+
+
+def _form(asked: Asked) -> tuple[str, str]:
+    """The digitising page's form, filled as the address asked (``asked``)."""
+    values = dict.fromkeys(DEFAULT_FIELDS, "") | {
+        "filed_at": "2024-05-18", "household": asked.household, "category": asked.category}
+    return in_both_languages(WANG, "/ui/ingest", "ingest.html", shown=None, recent=[],
+                             problem=asked.problem, manifests=[], asked=asked,
+                             categories=CATEGORY_CHOICES, levels=SECURITY_CHOICES,
+                             values=values, location_pattern=LOCATION_PATTERN)
+
+
+def test_a_household_asked_in_the_address_is_named_with_its_occupant_in_both_languages(
+        ) -> None:
+    at = datetime(2024, 5, 18, tzinfo=UTC)
+    zhang = Occupancy(occupancy_id=1, occupant="张伟", moved_in=date(2021, 6, 30),
+                      moved_out=None)
+    file = Household(household="B-0502", building="B", floor=5, unit=2, label="张伟",
+                     occupied=True, occupants=[zhang], created_at=at, updated_at=at)
+    chinese, english = _form(replace(asked_of("b0502", "维修"), file=file))
+    assert ('户号已按这一户填好：<a href="/ui/households/B-0502">B-0502</a>（现住户：张伟）'
+            in chinese)
+    assert '<option value="repair" selected>' in chinese
+    assert ('The household is filled in: <a href="/ui/households/B-0502">B-0502</a> '
+            '(current occupant: <span lang="zh">张伟</span>)') in english
+    new_chinese, new_english = _form(asked_of("B-0503", ""))
+    assert "还没有户号为 B-0503 的户档：按这个户号上传，会为它建立新的户档。" in new_chinese
+    assert ("to register the household and its occupant first: "
+            '<a href="/ui/households?q=B-0503">Open Household files</a>') in new_english
+
+
+def test_an_ill_formed_household_in_the_address_is_refused_at_its_field() -> None:
+    asked = asked_of("zz-99", "no-such")
+    assert (asked.problem, asked.household) == ("invalid_household", "zz-99")
+    chinese, _ = _form(asked)
+    assert "地址中的户号“zz-99”不是有效的单元号" in chinese
+    assert re.search(r'<input id="household"[^>]*aria-invalid="true"', chinese)
+    assert asked_of("B-0502", "no-such").problem == "unknown_category"
