@@ -39,14 +39,20 @@ from services.web.document_page import (
     older_text,
     page_out_of_range,
 )
-from services.web.failures import no_such_page, none_if, refusal_code, see, unless_away
+from services.web.failures import (
+    done_redirect,
+    no_such_page,
+    none_if,
+    refusal_code,
+    see,
+    unless_away,
+)
 from services.web.forms import FORM, PageForm, text
 from services.web.limits import LIMITS
 from services.web.links import document_url
 from services.web.navigation import layout_values
 from services.web.page import Page, PageNumber
 from services.web.record_correction import (
-    CORRECTION_ANCHOR,
     REFUSED_FIELDS,
     Asked,
     RecordCorrection,
@@ -211,17 +217,15 @@ class ReadingPages(Controller):
             except ArchiveError as exc:
                 code = refusal_code(exc)
                 if code == "correction_pending":  # the same, asked already: it waits
-                    return see(document_url(document_id), CORRECTION_ANCHOR,
-                               done="correction_pending",
-                               waits=waits_for(record, request.changes))
+                    return done_redirect(document_url(document_id), "correction_pending",
+                                         waits=waits_for(record, request.changes))
                 asked, status_code = Asked(problem=code, wrong=REFUSED_FIELDS.get(code, "")), \
                     exc.status
             else:
                 if correction.status == "applied":
-                    return see(document_url(document_id), "#history", done="corrected")
-                return see(document_url(document_id), CORRECTION_ANCHOR,
-                           done="correction_pending",
-                           waits=waits_for(record, request.changes))
+                    return done_redirect(document_url(document_id), "corrected")
+                return done_redirect(document_url(document_id), "correction_pending",
+                                     waits=waits_for(record, request.changes))
         form_again = RecordCorrection(correction_url(document_id), values, asked.problem,
                                       asked.wrong, limit=permissions.correction_limit)
         if asked.problem == "stale_correction":

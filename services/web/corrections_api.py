@@ -31,7 +31,7 @@ from services.web.corrections_page import (
     may_propose,
     outcome_of,
 )
-from services.web.failures import refusal_code, see
+from services.web.failures import done_redirect, refusal_code, see
 from services.web.forms import FORM, PageForm
 from services.web.page import Page, PageNumber
 from services.web.pager import rows_before
@@ -128,12 +128,12 @@ async def _decided(page: Page, registry: RegistryReader, decided: Correction,
     """The list, saying what was decided: the document by its archive number, the new
     version, and who was told; an occupancy's (D12), by its occupant as it read."""
     if decided.occupancy_id is not None:
-        return see(CORRECTIONS_URL, "#outcome", done=decision,
-                   occ=str((decided.before or {}).get("occupant", "")),
-                   by=decided.requested_by)
+        return done_redirect(CORRECTIONS_URL, decision,
+                             occ=str((decided.before or {}).get("occupant", "")),
+                             by=decided.requested_by)
     listed = await registry.corrections(page.reader.token, document_id=decided.document_id)
     document = next((correction.document for correction in listed
                      if correction.correction_id == decided.correction_id), None)
-    return see(CORRECTIONS_URL, "#outcome", done=decision, doc=decided.document_id or "",
-               no=document.archive_no if document else "", v=str(decided.version or ""),
-               by=decided.requested_by)
+    return done_redirect(CORRECTIONS_URL, decision, doc=decided.document_id or "",
+                         no=document.archive_no if document else "",
+                         v=str(decided.version or ""), by=decided.requested_by)

@@ -70,8 +70,8 @@ async def answered(action: Awaitable[object], url: str, *, done: str, anchor: st
 
     A refusal shows ``refused_anchor`` when given (the form to try again), else ``anchor``;
     or, for a page that says it at the form (``refused_form``, its id), ``refused_at``.
-    ``done_at``: the id of the part of a long page that says what was done (``?at=``),
-    where ``anchor`` shows it, not at the top, out of view.
+    What was done has no fragment (``done_redirect``); ``done_at``: the id of the part of a
+    long page that says it (``?at=``), not at the top.
     """
     try:
         await action
@@ -80,7 +80,15 @@ async def answered(action: Awaitable[object], url: str, *, done: str, anchor: st
             return refused_at(url, refused_form, refusal_code(exc), **_above_clearance(exc))
         return see(url, anchor if refused_anchor is None else refused_anchor,
                    refused=refusal_code(exc), **_above_clearance(exc))
-    return see(url, anchor, done=done, **({"at": done_at} if done_at else {}))
+    return done_redirect(url, done, **({"at": done_at} if done_at else {}))
+
+
+def done_redirect(url: str, done: str, **query: str) -> Redirect:
+    """The redirect that answers a form done: to ``url`` with ``done`` (and ``query``),
+    whose page says what was done in a notice that takes the focus (``autofocus``), so a
+    screen reader reads it and it is in view. No fragment: a page opened at one skips
+    ``autofocus`` (HTML spec), and the notice, above the fragment, was out of view."""
+    return see(url, done=done, **query)
 
 
 def _above_clearance(exc: ArchiveError) -> dict[str, str]:

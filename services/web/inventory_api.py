@@ -38,6 +38,7 @@ from services.common.names import tidied_building
 from services.common.web import attachment, name_part
 from services.web.failures import (
     answered,
+    done_redirect,
     hidden_if_refused,
     page_token,
     refusal_code,
@@ -211,9 +212,9 @@ class InventoryPages(Controller):
             code = refusal_code(exc)
             if code == "already_recorded":
                 # The form sent twice: the first is in the history; say so, not a refusal.
-                return see(CONDITIONS_URL, "#history", done=code)
+                return done_redirect(CONDITIONS_URL, code)
             return await refused(code, "checked_on" if code.startswith("date_") else None)
-        return see(CONDITIONS_URL, "#history", done="recorded")
+        return done_redirect(CONDITIONS_URL, "recorded")
 
     @get("/{inventory_id:str}", operation_id="inventoryPage")
     async def inventory(self, inventory_id: FromPath[str], page: NamedDependency[Page],
