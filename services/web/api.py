@@ -40,7 +40,6 @@ from services.web.document_page import (
     page_out_of_range,
 )
 from services.web.failures import (
-    done_redirect,
     no_such_page,
     none_if,
     refusal_code,
@@ -217,15 +216,15 @@ class ReadingPages(Controller):
             except ArchiveError as exc:
                 code = refusal_code(exc)
                 if code == "correction_pending":  # the same, asked already: it waits
-                    return done_redirect(document_url(document_id), "correction_pending",
-                                         waits=waits_for(record, request.changes))
+                    return see(document_url(document_id), done="correction_pending",
+                               waits=waits_for(record, request.changes))
                 asked, status_code = Asked(problem=code, wrong=REFUSED_FIELDS.get(code, "")), \
                     exc.status
             else:
                 if correction.status == "applied":
-                    return done_redirect(document_url(document_id), "corrected")
-                return done_redirect(document_url(document_id), "correction_pending",
-                                     waits=waits_for(record, request.changes))
+                    return see(document_url(document_id), done="corrected")
+                return see(document_url(document_id), done="correction_pending",
+                           waits=waits_for(record, request.changes))
         form_again = RecordCorrection(correction_url(document_id), values, asked.problem,
                                       asked.wrong, limit=permissions.correction_limit)
         if asked.problem == "stale_correction":

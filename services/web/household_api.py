@@ -26,7 +26,7 @@ from services.common.contracts.registry import Departure, DocumentRecord, in_fil
 from services.common.errors import ArchiveError
 from services.common.names import tidied_household
 from services.common.paging import LIST_PAGE
-from services.web.failures import done_redirect, page_token, refusal_code, see
+from services.web.failures import page_token, refusal_code, see
 from services.web.forms import text
 from services.web.household_page import (
     Confirmation,
@@ -104,8 +104,8 @@ class HouseholdPages(Controller):
                 occupancy = current_occupancy(registered)
                 if occupancy is None:
                     return see(household_url(registered.household), OCCUPANTS_ANCHOR)
-                return done_redirect(household_url(registered.household), "occupant_added",
-                                     occupancy=str(occupancy.occupancy_id))
+                return see(household_url(registered.household), done="occupant_added",
+                           occupancy=str(occupancy.occupancy_id))
         households = await registry.households(page.reader.token, "", limit=LIST_PAGE + 1,
                                                offset=0)
         return page.render("households.html", status_code=409 if problem ==
@@ -207,8 +207,8 @@ class HouseholdPages(Controller):
                                        status_code=exc.status)
         concerned = (closed_parts(changed)[:1] if done == "moved_out"
                      else [o for o in changed.occupants if o.moved_out is None])
-        return done_redirect(household_url(household), done,
-                             occupancy=str(concerned[0].occupancy_id) if concerned else "")
+        return see(household_url(household), done=done,
+                   occupancy=str(concerned[0].occupancy_id) if concerned else "")
 
     async def _refused(self, page: Page, registry: RegistryReader, household: str,
                        problem: str, field: str, values: dict[str, str], *,

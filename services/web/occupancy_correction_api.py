@@ -18,7 +18,7 @@ from services.common.clients.reader import RegistryReader
 from services.common.contracts.households import Household, Occupancy
 from services.common.errors import ArchiveError
 from services.common.names import tidied_household
-from services.web.failures import done_redirect, no_such_page, page_token, refusal_code
+from services.web.failures import no_such_page, page_token, refusal_code, see
 from services.web.forms import text
 from services.web.household_page import may_change_occupants
 from services.web.limits import LIMITS
@@ -84,8 +84,8 @@ class OccupancyCorrectionPages(Controller):
                                        problem=code, problem_field=refused_field(
                                            code, asked.changed, asked.corrected.moved_in,
                                            today=today)))
-        return done_redirect(household_url(record.household), "correction_asked",
-                             occupancy=str(occupancy_id))
+        return see(household_url(record.household), done="correction_asked",
+                   occupancy=str(occupancy_id))
 
     async def _read(self, page: Page, registry: RegistryReader, household: str,
                     occupancy_id: int) -> tuple[Household, Occupancy, bool]:
