@@ -243,17 +243,21 @@ class ReadingPages(Controller):
                       ingest: NamedDependency[IngestClient]) -> Response[str]:
         """The document's history (the record's versions, the text's to who may read it,
         loans, audit entries the person may see), loaded by the document page after it
-        shows: the page itself stays fast."""
+        shows: the page itself stays fast. Opened by its link (no script, a new tab), a
+        page of its own."""
         token = page.reader.token
         # A reader who may not read the text is refused its versions as the text itself.
         versions, loans, audit, (text_versions, text_away) = await asyncio.gather(
             registry.versions(token, document_id), registry.loans_of(token, document_id),
             registry.audit_trail(token, document_id),
             unless_away(none_if(ingest.text_versions(token, document_id), NotFound, Forbidden)))
-        return page.render("_history.html", view=document_history(
+        view = document_history(
             versions, loans, audit, document_id=document_id,
             text_versions=text_versions.versions if text_versions is not None else None,
-            text_versions_away=text_away))
+            text_versions_away=text_away)
+        loaded = page.request.headers.get("hx-request") == "true"
+        return page.render("_history.html" if loaded else "document_history.html", view=view,
+                           document_id=document_id)
 
     @get("/documents/{document_id:str}/text/versions/{version:int}",
          operation_id="olderTextPage")

@@ -13,6 +13,7 @@ from typing import Any, Literal
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.axe import expect_no_serious_violations
 from tests.browser.office import Office, office_fixture
 
 SHELF = {"building": "A", "room": "档案室", "cabinet": "12"}
@@ -56,7 +57,7 @@ def filed(office: Office) -> dict[str, Any]:
             marked = wang.post(f"/registry/inventories/{inventory}/items/1",
                                json={"state": "missing", "note": "柜内未见"})
             assert marked.status_code == 200, marked.text
-        return {"inventory": inventory, "sweep": sweep}
+        return {"inventory": inventory, "sweep": sweep, "document": lent[0]["document_id"]}
 
     return office.run(set_up)
 
@@ -146,3 +147,17 @@ def test_on_the_english_pages_chinese_that_people_typed_is_marked_as_chinese(
         expect(page.locator("main [lang^=zh]").filter(has_text=typed).first).to_be_visible()
         assert page.evaluate(UNMARKED_CHINESE) == [], address
 
+
+def test_a_documents_history_opened_by_its_link_is_a_page_of_its_own(
+        office: Office, filed: dict[str, Any]) -> None:
+    """The document page loads its history into itself; its link (no script, a new tab)
+    opened the bare part: no language, no title, no heading or landmark to find it by."""
+    page = office.open_as("wang")
+    page.goto(f"/ui/documents/{filed['document']}/history")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    expect(page).to_have_title("文件的历史 · 客户档案")
+    expect(page.get_by_role("heading", level=1)).to_have_text("文件的历史")
+    expect(page.get_by_role("main").get_by_role("heading", name="著录版本")).to_be_visible()
+    expect_no_serious_violations(page)
+    page.get_by_role("link", name="返回文件").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("门锁维修申请")
