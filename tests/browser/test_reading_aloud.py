@@ -1,6 +1,9 @@
 """The staff pages as a person without a mouse, or hearing them through a screen reader,
-meets them, in real Chromium: after a form is sent by the keyboard, focus is on what the
-page says was done, in view (a live region a page opens with is not read out, and the
+or reading them on a phone, meets them, in real Chromium: every page has its language,
+one ``h1``, its headings in order, a skip link to its main landmark, everything in a
+landmark, every field labelled and every button and link named (axe, all impacts), and
+fits a phone's width; after a form is sent by the keyboard, focus is on what the page
+says of it, in view (a live region a page opens with is not read out, and the
 keyboard would start again at the top); on the English pages, what people typed in
 Chinese is marked as Chinese (``lang``), so that a screen reader says it in a Chinese
 voice instead of spelling it out or skipping it."""
@@ -13,12 +16,14 @@ from typing import Any, Literal
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.axe import expect_no_serious_violations
+from tests.browser.axe import expect_no_serious_violations, violations
 from tests.browser.office import Office, office_fixture
+from tests.browser.phone import FITS
+from tests.fixtures.app import Person
 
 SHELF = {"building": "A", "room": "档案室", "cabinet": "12"}
 
-office = office_fixture("reading-aloud")
+office = office_fixture("reading-aloud", [Person("root", "admin", department="it")])
 
 
 @pytest.fixture(scope="module")
@@ -161,3 +166,44 @@ def test_a_documents_history_opened_by_its_link_is_a_page_of_its_own(
     expect_no_serious_violations(page)
     page.get_by_role("link", name="返回文件").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("门锁维修申请")
+
+
+def _pages(filed: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """Each staff page by name: (who reads it, its address)."""
+    return {
+        "search": ("wang", "/ui/search?q=维修"), "households": ("wang", "/ui/households"),
+        "household": ("wang", "/ui/households/A-1202"),
+        "document": ("wang", f"/ui/documents/{filed['document']}"),
+        "history": ("wang", f"/ui/documents/{filed['document']}/history"),
+        "ingest": ("wang", "/ui/ingest"), "review": ("wang", "/ui/review"),
+        "corrections": ("wang", "/ui/corrections"), "loans desk": ("wang", "/ui/loans"),
+        "my loans": ("li", "/ui/loans"), "loan request": ("li", "/ui/loans/new?household=A-1202"),
+        "retention": ("qian", "/ui/retention?preview=1"),
+        "sweep": ("qian", f"/ui/sweeps/{filed['sweep']}"), "holds": ("qian", "/ui/holds"),
+        "handovers": ("wang", "/ui/handovers"), "new handover": ("wang", "/ui/handovers/new"),
+        "accounts": ("root", "/ui/admin/users"), "my account": ("li", "/ui/account"),
+        "catalogues": ("wang", "/ui/catalogues"),
+        "statistics": ("wang", "/ui/statistics?year=2030"),
+        "inventories": ("wang", "/ui/inventories"),
+        "inventory": ("wang", f"/ui/inventories/{filed['inventory']}"),
+        "conditions": ("wang", "/ui/inventories/conditions"), "audit": ("qian", "/ui/audit"),
+        "audit check": ("qian", "/ui/audit/verify"), "not found": ("wang", "/ui/documents/none"),
+    }
+
+
+PAGE_NAMES = list(_pages({"document": "", "sweep": "", "inventory": ""}))
+
+
+@pytest.mark.parametrize("name", PAGE_NAMES)
+def test_every_page_reads_by_keyboard_and_screen_reader_and_on_a_phone(
+        office: Office, filed: dict[str, Any], name: str) -> None:
+    who, address = _pages(filed)[name]
+    page = office.open_as(who)
+    page.goto(address, wait_until="networkidle")  # with what htmx loads after it
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)
+    expect(page.get_by_role("link", name="跳到正文")).to_have_attribute("href", "#main")
+    expect(page.locator("main#main")).to_have_count(1)
+    assert violations(page) == [], address
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate(FITS), address
