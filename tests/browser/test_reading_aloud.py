@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe import expect_no_serious_violations, violations
-from tests.browser.office import Office, office_fixture
+from tests.browser.office import Office, handed_over_moved_out_and_counted, office_fixture
 from tests.browser.phone import FITS
 from tests.fixtures.app import Person
 
@@ -43,25 +43,11 @@ def filed(office: Office) -> dict[str, Any]:
         sweep = archive.approved([due])["sweep_id"]
         loans = [archive.issued_loan([document], "paper") for document in lent]
         with archive.as_("wang") as wang:
-            for path, body in (
-                    (f"/registry/loans/{loans[0]}/return",
-                     {"intact": False, "note": "第3页右下角缺损，水渍"}),
-                    (f"/registry/loans/{loans[1]}/return", {"intact": False, "note": "封面撕裂"}),
-                    ("/registry/handovers",
-                     {"service_centre": "第一客户服务中心", "handed_over_by": "li",
-                      "received_by": "sun", "households": ["A-1301"],
-                      "documents": [handed["document_id"]]}),
-                    ("/registry/transfers",
-                     {"recipient": "新物业公司", "reason": "业主委员会更换物业",
-                      "household": "B-0502"})):
-                response = wang.post(path, json=body)
-                assert response.status_code in (200, 201), response.text
-            started = wang.post("/registry/inventories", json={"building": "A"})
-            assert started.status_code == 201, started.text
-            inventory = started.json()["inventory_id"]
-            marked = wang.post(f"/registry/inventories/{inventory}/items/1",
-                               json={"state": "missing", "note": "柜内未见"})
-            assert marked.status_code == 200, marked.text
+            for loan, note in zip(loans, ("第3页右下角缺损，水渍", "封面撕裂"), strict=True):
+                returned = wang.post(f"/registry/loans/{loan}/return",
+                                     json={"intact": False, "note": note})
+                assert returned.status_code == 200, returned.text
+            inventory = handed_over_moved_out_and_counted(wang, handed, "B-0502")
         return {"inventory": inventory, "sweep": sweep, "document": lent[0]["document_id"]}
 
     return office.run(set_up)
