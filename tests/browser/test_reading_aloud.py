@@ -10,6 +10,7 @@ voice instead of spelling it out or skipping it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -28,13 +29,13 @@ office = office_fixture("reading-aloud", [Person("root", "admin", department="it
 
 @pytest.fixture(scope="module")
 def filed(office: Office) -> dict[str, Any]:
-    """Two paper loans returned damaged (their incidents open: one to close, one to stay),
+    """Three paper loans returned damaged (their incidents open: one to close), two holds,
     a box never checked, a sweep approved today (its six months' wait ahead), a handover
     and a transfer out, an inventory with a box missing: the typed words each page shows."""
     archive = office.archive
     lent = [office.file(title=title, household="A-1202", filed_at="2029-05-01",
                         location={**SHELF, "box": box})
-            for title, box in (("门锁维修申请", "3"), ("门禁卡申请", "4"))]
+            for title, box in (("门锁维修申请", "3"), ("门禁卡申请", "4"), ("车位租赁合同", "5"))]
     handed = office.file(title="入住资料", household="A-1301", filed_at="2029-02-01")
     office.file(title="装修申请", household="B-0502", filed_at="2029-03-01")
     due = office.file(title="过期的维修记录", household="A-1203", filed_at="2015-03-01")
@@ -43,11 +44,17 @@ def filed(office: Office) -> dict[str, Any]:
         sweep = archive.approved([due])["sweep_id"]
         loans = [archive.issued_loan([document], "paper") for document in lent]
         with archive.as_("wang") as wang:
-            for loan, note in zip(loans, ("第3页右下角缺损，水渍", "封面撕裂"), strict=True):
+            for loan, note in zip(loans, ("第3页右下角缺损，水渍", "封面撕裂", "缺第5页"),
+                                  strict=True):
                 returned = wang.post(f"/registry/loans/{loan}/return",
                                      json={"intact": False, "note": note})
                 assert returned.status_code == 200, returned.text
             inventory = handed_over_moved_out_and_counted(wang, handed, "B-0502")
+        with archive.as_("qian") as qian:
+            for reason, household in (("保险理赔", "A-1201"), ("投诉调查", "A-1301")):
+                held = qian.post("/registry/holds", json={"reason": reason,
+                                                          "household": household})
+                assert held.status_code == 201, held.text
         return {"inventory": inventory, "sweep": sweep, "document": lent[0]["document_id"]}
 
     return office.run(set_up)
@@ -193,3 +200,20 @@ def test_every_page_reads_by_keyboard_and_screen_reader_and_on_a_phone(
     assert violations(page) == [], address
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate(FITS), address
+
+
+NAMED = re.compile(r'- (textbox|button) "([^"]*)"')
+
+
+@pytest.mark.parametrize(("who", "address", "rows"), [
+    ("wang", "/ui/loans", "借阅事故（损坏或遗失）"), ("qian", "/ui/holds", "保全记录")],
+    ids=["loan incidents", "holds"])
+def test_each_rows_form_is_named_apart_from_the_other_rows(
+        office: Office, filed: dict[str, Any], who: str, address: str, rows: str) -> None:
+    """Going from field to field, a screen reader says which incident, which hold: each
+    row's note and button were named alike (处理结果…, 解除保全) whatever the row."""
+    page = office.open_as(who)
+    page.goto(address)
+    named = NAMED.findall(page.get_by_role("region", name=rows).aria_snapshot())
+    assert len(named) >= 4, named
+    assert len(set(named)) == len(named), named
