@@ -39,14 +39,19 @@ from services.web.document_page import (
     older_text,
     page_out_of_range,
 )
-from services.web.failures import no_such_page, none_if, refusal_code, see, unless_away
+from services.web.failures import (
+    no_such_page,
+    none_if,
+    refusal_code,
+    see,
+    unless_away,
+)
 from services.web.forms import FORM, PageForm, text
 from services.web.limits import LIMITS
 from services.web.links import document_url
 from services.web.navigation import layout_values
 from services.web.page import Page, PageNumber
 from services.web.record_correction import (
-    CORRECTION_ANCHOR,
     REFUSED_FIELDS,
     Asked,
     RecordCorrection,
@@ -211,16 +216,14 @@ class ReadingPages(Controller):
             except ArchiveError as exc:
                 code = refusal_code(exc)
                 if code == "correction_pending":  # the same, asked already: it waits
-                    return see(document_url(document_id), CORRECTION_ANCHOR,
-                               done="correction_pending",
+                    return see(document_url(document_id), done="correction_pending",
                                waits=waits_for(record, request.changes))
                 asked, status_code = Asked(problem=code, wrong=REFUSED_FIELDS.get(code, "")), \
                     exc.status
             else:
                 if correction.status == "applied":
-                    return see(document_url(document_id), "#history", done="corrected")
-                return see(document_url(document_id), CORRECTION_ANCHOR,
-                           done="correction_pending",
+                    return see(document_url(document_id), done="corrected")
+                return see(document_url(document_id), done="correction_pending",
                            waits=waits_for(record, request.changes))
         form_again = RecordCorrection(correction_url(document_id), values, asked.problem,
                                       asked.wrong, limit=permissions.correction_limit)
@@ -240,17 +243,21 @@ class ReadingPages(Controller):
                       ingest: NamedDependency[IngestClient]) -> Response[str]:
         """The document's history (the record's versions, the text's to who may read it,
         loans, audit entries the person may see), loaded by the document page after it
-        shows: the page itself stays fast."""
+        shows: the page itself stays fast. Opened by its link (no script, a new tab), a
+        page of its own."""
         token = page.reader.token
         # A reader who may not read the text is refused its versions as the text itself.
         versions, loans, audit, (text_versions, text_away) = await asyncio.gather(
             registry.versions(token, document_id), registry.loans_of(token, document_id),
             registry.audit_trail(token, document_id),
             unless_away(none_if(ingest.text_versions(token, document_id), NotFound, Forbidden)))
-        return page.render("_history.html", view=document_history(
+        view = document_history(
             versions, loans, audit, document_id=document_id,
             text_versions=text_versions.versions if text_versions is not None else None,
-            text_versions_away=text_away))
+            text_versions_away=text_away)
+        loaded = page.request.headers.get("hx-request") == "true"
+        return page.render("_history.html" if loaded else "document_history.html", view=view,
+                           document_id=document_id)
 
     @get("/documents/{document_id:str}/text/versions/{version:int}",
          operation_id="olderTextPage")

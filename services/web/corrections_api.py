@@ -70,14 +70,12 @@ class CorrectionPages(Controller):
                      data: Annotated[DecisionForm, FORM]) -> Response[Any]:
         """Approve or reject, or withdraw one's own (撤回): without ``confirm``, the page
         asks to confirm what it will do; a rejection needs a reason (``note``)."""
-        anchor = f"#mine-{correction_id}" if data.decision == "withdraw" \
-            else f"#correction-{correction_id}"
         decision = next((name for name in DECISIONS if name == data.decision), None)
         note = data.note.strip()[:MAX_NOTE]
         if decision is None:
-            return see(CORRECTIONS_URL, anchor, refused="decision_required")
+            return see(CORRECTIONS_URL, refused="decision_required")
         if decision == "reject" and not note:
-            return see(CORRECTIONS_URL, anchor, refused="reason_required")
+            return see(CORRECTIONS_URL, refused="reason_required")
         if data.confirm != "1":
             view = confirming(await _view(page, registry, pages=list_pages(
                 page=data.page, mine_page=data.mine_page)), correction_id, decision, note)
@@ -90,7 +88,7 @@ class CorrectionPages(Controller):
                        await registry.decide_correction(page.reader.token, correction_id,
                                                         decision, note or None))
         except ArchiveError as exc:
-            return see(CORRECTIONS_URL, anchor, refused=refusal_code(exc))
+            return see(CORRECTIONS_URL, refused=refusal_code(exc))
         return await _decided(page, registry, decided, decision)
 
 
@@ -128,12 +126,12 @@ async def _decided(page: Page, registry: RegistryReader, decided: Correction,
     """The list, saying what was decided: the document by its archive number, the new
     version, and who was told; an occupancy's (D12), by its occupant as it read."""
     if decided.occupancy_id is not None:
-        return see(CORRECTIONS_URL, "#outcome", done=decision,
+        return see(CORRECTIONS_URL, done=decision,
                    occ=str((decided.before or {}).get("occupant", "")),
                    by=decided.requested_by)
     listed = await registry.corrections(page.reader.token, document_id=decided.document_id)
     document = next((correction.document for correction in listed
                      if correction.correction_id == decided.correction_id), None)
-    return see(CORRECTIONS_URL, "#outcome", done=decision, doc=decided.document_id or "",
+    return see(CORRECTIONS_URL, done=decision, doc=decided.document_id or "",
                no=document.archive_no if document else "", v=str(decided.version or ""),
                by=decided.requested_by)

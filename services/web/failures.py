@@ -57,30 +57,30 @@ def refusal_code(exc: ArchiveError) -> str:
 
 def see(url: str, anchor: str = "", **query: str) -> Redirect:
     """The redirect that answers a form (post/redirect/get) or sends a person on: to
-    ``url`` with ``query`` (``done=`` what was done, ``refused=`` a refusal's code) and the
-    ``anchor`` to show."""
+    ``url`` with ``query`` and the ``anchor`` to show.
+
+    A form's outcome (``done=`` what was done, ``refused=`` a refusal's code) goes without
+    an ``anchor``: the page says it at its top, or at the form ``at=`` names, in words that
+    take the focus (``autofocus``), in view and read out by a screen reader. A page opened
+    at a fragment skips ``autofocus`` (HTML spec), and what it said, above the fragment,
+    was out of view."""
     return Redirect(address(url, query) + anchor, status_code=303)
 
 
-async def answered(action: Awaitable[object], url: str, *, done: str, anchor: str = "",
-                   refused_anchor: str | None = None, refused_form: str | None = None,
-                   done_at: str | None = None) -> Redirect:
+async def answered(action: Awaitable[object], url: str, *, done: str,
+                   refused_form: str | None = None, done_at: str | None = None) -> Redirect:
     """Await a form's ``action`` and redirect to ``url`` with ``done``, or with the code of
-    the registry's refusal (``refusal_code``: other failures are the failure page).
-
-    A refusal shows ``refused_anchor`` when given (the form to try again), else ``anchor``;
-    or, for a page that says it at the form (``refused_form``, its id), ``refused_at``.
-    ``done_at``: the id of the part of a long page that says what was done (``?at=``),
-    where ``anchor`` shows it, not at the top, out of view.
+    the registry's refusal (``refusal_code``: other failures are the failure page); for a
+    page that says the refusal at the form (``refused_form``, its id), ``refused_at``.
+    ``done_at``: the id of the part of a long page that says what was done (``?at=``).
     """
     try:
         await action
     except ArchiveError as exc:
         if refused_form is not None:
             return refused_at(url, refused_form, refusal_code(exc), **_above_clearance(exc))
-        return see(url, anchor if refused_anchor is None else refused_anchor,
-                   refused=refusal_code(exc), **_above_clearance(exc))
-    return see(url, anchor, done=done, **({"at": done_at} if done_at else {}))
+        return see(url, refused=refusal_code(exc), **_above_clearance(exc))
+    return see(url, done=done, **({"at": done_at} if done_at else {}))
 
 
 def _above_clearance(exc: ArchiveError) -> dict[str, str]:

@@ -100,7 +100,7 @@ class HandoverPages(Controller):
         try:
             info = bag_info(transfer, today)
         except Forbidden as exc:
-            return see(HANDOVERS_URL, f"#transfer-{transfer.transfer_id}", refused=exc.code)
+            return see(HANDOVERS_URL, refused=exc.code)
         return streamed_attachment(tar_stream(info, IngestSource(ingest, token)),
                                    Bag(info).name, "tar")
 

@@ -102,9 +102,10 @@ class HouseholdPages(Controller):
                 problem = refusal_code(exc)
             else:
                 occupancy = current_occupancy(registered)
-                return see(household_url(registered.household), OCCUPANTS_ANCHOR,
-                           done="occupant_added" if occupancy else "",
-                           occupancy=str(occupancy.occupancy_id) if occupancy else "")
+                if occupancy is None:
+                    return see(household_url(registered.household), OCCUPANTS_ANCHOR)
+                return see(household_url(registered.household), done="occupant_added",
+                           occupancy=str(occupancy.occupancy_id))
         households = await registry.households(page.reader.token, "", limit=LIST_PAGE + 1,
                                                offset=0)
         return page.render("households.html", status_code=409 if problem ==
@@ -206,7 +207,7 @@ class HouseholdPages(Controller):
                                        status_code=exc.status)
         concerned = (closed_parts(changed)[:1] if done == "moved_out"
                      else [o for o in changed.occupants if o.moved_out is None])
-        return see(household_url(household), OCCUPANTS_ANCHOR, done=done,
+        return see(household_url(household), done=done,
                    occupancy=str(concerned[0].occupancy_id) if concerned else "")
 
     async def _refused(self, page: Page, registry: RegistryReader, household: str,

@@ -139,7 +139,7 @@ class InventoryPages(Controller):
             started = await registry.start_inventory(token, NewInventory(
                 building=building, note=data.note.strip()[:MAX_NOTE] or None))
         except ArchiveError as exc:
-            return see(INVENTORIES_URL, "#start", refused=refusal_code(exc))
+            return see(INVENTORIES_URL, refused=refusal_code(exc))
         return see(inventory_url(started.inventory_id), done="started")
 
     @post("/{inventory_id:str}/items/{item:int}/resolve", operation_id="resolveDiscrepancyForm")
@@ -151,10 +151,10 @@ class InventoryPages(Controller):
         token = page_token(reader, may_read)
         resolution = data.resolution.strip()[:MAX_NOTE]
         if not resolution:
-            return see(INVENTORIES_URL, "#discrepancies", refused="resolution_required")
+            return see(INVENTORIES_URL, refused="resolution_required")
         return await answered(registry.resolve_discrepancy(token, inventory_id, item,
                                                            resolution),
-                              INVENTORIES_URL, anchor="#discrepancies", done="resolved")
+                              INVENTORIES_URL, done="resolved")
 
     @get("/conditions", operation_id="conditionChecksPage")
     async def conditions(self, page: NamedDependency[Page],
@@ -211,9 +211,9 @@ class InventoryPages(Controller):
             code = refusal_code(exc)
             if code == "already_recorded":
                 # The form sent twice: the first is in the history; say so, not a refusal.
-                return see(CONDITIONS_URL, "#history", done=code)
+                return see(CONDITIONS_URL, done=code)
             return await refused(code, "checked_on" if code.startswith("date_") else None)
-        return see(CONDITIONS_URL, "#history", done="recorded")
+        return see(CONDITIONS_URL, done="recorded")
 
     @get("/{inventory_id:str}", operation_id="inventoryPage")
     async def inventory(self, inventory_id: FromPath[str], page: NamedDependency[Page],
@@ -264,9 +264,10 @@ class InventoryPages(Controller):
                 refused = refusal_code(exc)
         if page.request.headers.get("hx-request") != "true":
             if refused:
-                return see(inventory_url(inventory_id), f"#item-{item}", refused=refused)
+                return see(inventory_url(inventory_id), refused=refused)
             assert record is not None
             following = next_item(record, item)
+            # Without script, on to the next box (the checklist's pace), not to the notice.
             return see(inventory_url(inventory_id),
                         f"#item-{following}" if following else "#progress", done="marked")
         if record is None:
@@ -288,8 +289,7 @@ class InventoryPages(Controller):
                        data: Annotated[PageForm, FORM]) -> Redirect:
         token = page_token(reader, may_read)
         return await answered(registry.complete_inventory(token, inventory_id),
-                              inventory_url(inventory_id), done="completed",
-                              refused_anchor="#progress")
+                              inventory_url(inventory_id), done="completed")
 
 
 def _checklist_values(reader: Reader, inventory: Inventory) -> dict[str, Any]:

@@ -103,9 +103,9 @@ class LoanPages(Controller):
         """B5: the desk closes a loss or damage report with what was done."""
         note = data.note.strip()[:MAX_NOTE]
         if not note:
-            return see(LOANS_URL, "#incidents", refused="resolution_required")
+            return see(LOANS_URL, refused="resolution_required")
         return await answered(registry.resolve_incident(reader.token, incident_id, note),
-                              LOANS_URL, done="resolved", anchor="#incidents")
+                              LOANS_URL, done="resolved")
 
     @get("/new", operation_id="newLoanPage")
     async def new(self, page: NamedDependency[Page], registry: NamedDependency[RegistryReader],

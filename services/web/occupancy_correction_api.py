@@ -84,7 +84,7 @@ class OccupancyCorrectionPages(Controller):
                                        problem=code, problem_field=refused_field(
                                            code, asked.changed, asked.corrected.moved_in,
                                            today=today)))
-        return see(household_url(record.household), "#occupants", done="correction_asked",
+        return see(household_url(record.household), done="correction_asked",
                    occupancy=str(occupancy_id))
 
     async def _read(self, page: Page, registry: RegistryReader, household: str,

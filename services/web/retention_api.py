@@ -109,9 +109,9 @@ class RetentionPages(Controller):
         try:
             years = {name: int(text(form, f"years_{name}")) for name in ("long", "short")}
         except ValueError:
-            return see(RETENTION_URL, "#schedule", refused="years_required")
+            return see(RETENTION_URL, refused="years_required")
         return await answered(registry.replace_schedule(token, classes, years), RETENTION_URL,
-                              anchor="#schedule", done="schedule")
+                              done="schedule")
 
     @post("/sweeps", operation_id="startSweepForm")
     async def start(self, reader: NamedDependency[Reader],
@@ -166,8 +166,8 @@ class SweepPages(Controller):
             return refused_at(sweep_url(sweep_id), item, "opinion_required")
         return await answered(registry.appraise(
             token, sweep_id, document_id=data.document_id, decision=data.decision,
-            opinion=opinion[:MAX_OPINION]), sweep_url(sweep_id), anchor=f"#{item}" if item else "",
-            done="appraised", refused_form=item, done_at=item or None)
+            opinion=opinion[:MAX_OPINION]), sweep_url(sweep_id), done="appraised",
+            refused_form=item, done_at=item or None)
 
     @post("/{sweep_id:str}/{move:str}", operation_id="decideSweepForm")
     async def decide(self, sweep_id: FromPath[str], move: FromPath[str],
@@ -189,11 +189,11 @@ class SweepPages(Controller):
         form = await request.form()
         documents = texts(form, "documents")
         if not documents:
-            return see(sweep_url(sweep_id), "#destroy", refused="no_documents")
+            return see(sweep_url(sweep_id), refused="no_documents")
         try:
             created = await registry.create_destruction(token, sweep_id, documents)
         except ArchiveError as exc:
-            return see(sweep_url(sweep_id), "#destroy", refused=refusal_code(exc))
+            return see(sweep_url(sweep_id), refused=refusal_code(exc))
         return see(destruction_url(created.destruction_id), done="registered")
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
@@ -125,6 +126,31 @@ def documents_fixture(**papers: dict[str, Any]) -> Any:
         return {name: office.file(**fields) for name, fields in papers.items()}
 
     return documents
+
+
+def handed_over_moved_out_and_counted(archivist: httpx.Client, handed: dict[str, Any],
+                                      moved_out: str) -> str:
+    """What the staff tables show of an archivist's work, in words people typed: ``handed``
+    (of household A-1301) handed over by 第一客户服务中心, household ``moved_out``
+    transferred out to 新物业公司, and an inventory of building A begun with its first box
+    missing (柜内未见); the inventory's id."""
+    for path, body in (
+            ("/registry/handovers",
+             {"service_centre": "第一客户服务中心", "handed_over_by": "li",
+              "received_by": "sun", "households": ["A-1301"],
+              "documents": [handed["document_id"]]}),
+            ("/registry/transfers",
+             {"recipient": "新物业公司", "reason": "业主委员会更换物业",
+              "household": moved_out})):
+        response = archivist.post(path, json=body)
+        assert response.status_code == 201, response.text
+    started = archivist.post("/registry/inventories", json={"building": "A"})
+    assert started.status_code == 201, started.text
+    inventory = str(started.json()["inventory_id"])
+    marked = archivist.post(f"/registry/inventories/{inventory}/items/1",
+                            json={"state": "missing", "note": "柜内未见"})
+    assert marked.status_code == 200, marked.text
+    return inventory
 
 
 def nav_link(page: Page, name: str) -> Locator:

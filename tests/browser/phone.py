@@ -50,11 +50,14 @@ TABLE_ROLES = """() => [...document.querySelectorAll("main table")].every(table 
   && [...table.querySelectorAll("td")].every(cell => cell.getAttribute("role") === "cell"))"""
 
 
+FITS = "document.documentElement.scrollWidth <= window.innerWidth"
+"""The page as it stands is no wider than the window: nothing scrolls sideways."""
+
+
 def expect_no_sideways_scroll(page: Page) -> None:
     """The page as it stands, with what htmx loads after it, is no wider than the window."""
     page.wait_for_load_state("networkidle")
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
-        page.url, page.evaluate(BEYOND_THE_EDGE))
+    assert page.evaluate(FITS), (page.url, page.evaluate(BEYOND_THE_EDGE))
 
 
 def expect_fits_a_phone(page: Page) -> None:

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe import expect_no_serious_violations
-from tests.browser.office import Office, Person, office_fixture
+from tests.browser.office import Office, Person, handed_over_moved_out_and_counted, office_fixture
 from tests.browser.phone import PHONE, expect_fits_a_phone, expect_no_sideways_scroll
 
 SHELF = {"building": "A", "room": "档案室", "cabinet": "12"}
@@ -44,24 +44,10 @@ def filed(office: Office) -> dict[str, Any]:
         damaged = archive.issued_loan([placed[0]], "paper")
         lent = archive.issued_loan([placed[1]], "digital")
         with archive.as_("wang") as wang:
-            for path, body in (
-                    (f"/registry/loans/{damaged}/return",
-                     {"intact": False, "note": "第3页右下角缺损，水渍"}),
-                    ("/registry/handovers",
-                     {"service_centre": "第一客户服务中心", "handed_over_by": "li",
-                      "received_by": "sun", "households": ["A-1301"],
-                      "documents": [handed["document_id"]]}),
-                    ("/registry/transfers",
-                     {"recipient": "新物业公司", "reason": "业主委员会更换物业",
-                      "household": "B-0502"})):
-                response = wang.post(path, json=body)
-                assert response.status_code in (200, 201), response.text
-            started = wang.post("/registry/inventories", json={"building": "A"})
-            assert started.status_code == 201, started.text
-            inventory = started.json()
-            marked = wang.post(f"/registry/inventories/{inventory['inventory_id']}/items/1",
-                               json={"state": "missing", "note": "柜内未见"})
-            assert marked.status_code == 200, marked.text
+            returned = wang.post(f"/registry/loans/{damaged}/return",
+                                 json={"intact": False, "note": "第3页右下角缺损，水渍"})
+            assert returned.status_code == 200, returned.text
+            inventory = handed_over_moved_out_and_counted(wang, handed, "B-0502")
         with archive.as_("qian") as qian:
             held = qian.post("/registry/holds", json={"reason": "诉讼保全：漏水纠纷",
                                                       "household": "A-1202"})
@@ -72,7 +58,7 @@ def filed(office: Office) -> dict[str, Any]:
             handovers = qian.get("/registry/handovers").json()
         return {"sweep": sweep["sweep_id"], "register": register["destruction_id"],
                 "loan": lent,
-                "inventory": inventory["inventory_id"],
+                "inventory": inventory,
                 "handover": handovers[0]["handover_id"]}
 
     made = office.run(set_up)

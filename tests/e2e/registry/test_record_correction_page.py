@@ -50,7 +50,7 @@ def test_a_corrected_title_applies_and_the_history_shows_the_new_version(
     history = wang.get(f"/ui/documents/{document_id}/history")
     assert 'value="关于停车位的申请函"' in page.text
     assert sent.status_code == 303, sent.text
-    assert sent.headers["location"].endswith("#history")
+    assert sent.headers["location"].endswith("?done=corrected")
     assert "著录已更正，成为第 2 版" in shown.text
     assert "<h1>关于地下车位的申请函</h1>" in shown.text
     assert "按原件核对" in history.text

@@ -183,7 +183,7 @@ def test_the_handover_pages_render_in_chinese_and_english() -> None:
     assert "下载移出包" in chinese
     assert "您不能下载它的移出包" in chinese
     assert "Download the package" in english
-    assert " (transferred to 新物业公司, " in english
+    assert ' (transferred to <span lang="zh">新物业公司</span>, ' in english
     assert "so you cannot download its package" in english
     # A director reads the transfers, and downloads no package: no column for it.
     zhao = Principal(username="zhao", roles=("director",), clearance="secret")

@@ -116,7 +116,8 @@ def test_too_many_wrong_passwords_say_how_long_to_wait() -> None:
 
 
 def test_a_change_done_says_the_person_stays_signed_in_here_only() -> None:
-    notice = re.search(r'<p class="notice" role="status">(.*?)</p>', _page(done="password"))
+    notice = re.search(r'<p class="notice" role="status" tabindex="-1" autofocus>(.*?)</p>',
+                       _page(done="password"))
     assert notice is not None
     assert notice.group(1).startswith("密码已更改。您在这里仍然登录着")
     assert "My account" in _page(language="en", done="password")

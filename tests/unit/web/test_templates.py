@@ -50,10 +50,11 @@ def test_a_page_says_what_the_move_did_or_why_it_was_refused_and_nothing_for_an_
     said = Pages().environments["zh"].from_string(
         '{% from "macros.html" import outcome %}'
         '{% call outcome(refused) %}{% if done == "placed" %}保全已设置。{% endif %}{% endcall %}')
+    # Each takes the focus: a live region the page opens with is not read out.
     assert said.render(done="placed", refused="").strip() == \
-        '<p class="notice" role="status">保全已设置。</p>'
+        '<p class="notice" role="status" tabindex="-1" autofocus>保全已设置。</p>'
     assert said.render(done="", refused="请写明保全的理由。").strip() == \
-        '<p class="refusal" role="alert">请写明保全的理由。</p>'
+        '<p class="refusal" role="alert" tabindex="-1" autofocus>请写明保全的理由。</p>'
     assert said.render(done="forged", refused="").strip() == ""
 
 
