@@ -27,6 +27,7 @@ LONGEST_FILES = (
     "tests/browser/test_loan_pages.py",
     "tests/browser/test_handover_pages.py",
     "tests/browser/test_narrow_pages.py",
+    "tests/browser/test_reading_aloud.py",
     "tests/e2e/ingest/test_previews.py",
     "tests/e2e/test_fuzz_api.py",
     "tests/e2e/backup/test_restore_drill.py",
@@ -52,8 +53,9 @@ LONGEST_FILES = (
     "tests/browser/test_inventory_pages.py",
 )
 """The 30 files whose tests' setups, calls and teardowns summed longest in a whole run
-(``--junitxml``, 2026-12-06, on four workers), longest first; a hint, never a rule: a file
-missing here only runs in its directory's turn."""
+(``--junitxml``, 2026-12-06, on four workers), longest first, and test_reading_aloud (some
+75 s on its own, 2026-12-07); a hint, never a rule: a file missing here only runs in its
+directory's turn."""
 DIRECTORIES_BY_LENGTH = ("browser", "e2e", "security", "contract", "unit")
 """Real browsers and servers first, unit tests (a second or less a file) at the end."""
 

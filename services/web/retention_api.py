@@ -6,6 +6,7 @@ not read retention gets the same not-found page as for what does not exist."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
@@ -136,9 +137,9 @@ class SweepPages(Controller):
 
     @get("/{sweep_id:str}", operation_id="sweepPage")
     async def sweep(self, sweep_id: FromPath[str], page: NamedDependency[Page],
-                    registry: NamedDependency[RegistryReader], lent: FromQuery[int] = 0,
-                    page_number: PageNumber = None, item: FromQuery[str] = ""
-                    ) -> Response[str]:
+                    registry: NamedDependency[RegistryReader], today: NamedDependency[date],
+                    lent: FromQuery[int] = 0, page_number: PageNumber = None,
+                    item: FromQuery[str] = "") -> Response[str]:
         """The sweep, its items ``LIST_PAGE`` a page (``?page=``, or the page holding
         ``?item=``, a document's id); ``lent``: how many documents due its start left out,
         out on loan."""
@@ -146,6 +147,7 @@ class SweepPages(Controller):
         record = await hidden_if_refused(registry.sweep(token, sweep_id))
         outcome = outcome_values(page.request)
         return page.render("sweep.html", view=sweep_page(page.reader.principal, record,
+                                                         today=today,
                                                          refused=outcome["refused"],
                                                          at=outcome["at"], page=page_number,
                                                          item=item[:64]),

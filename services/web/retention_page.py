@@ -11,6 +11,7 @@ every move again, and its refusal is shown by its code (``retention_refusal``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import msgspec
 
@@ -218,6 +219,9 @@ class SweepPage:
     """Items approved for destruction, waiting apart (R5), on no register yet: what a
     register may take."""
     undecided: int
+    waiting_until: date | None
+    """While the approved items still wait apart (R5), the day a register may be drawn up
+    from: before it the page offers none (the registry would refuse ``not_yet_due``)."""
     can: Abilities
     refused_item: str | None
     """The item whose appraisal was refused: the page says the refusal there, where the
@@ -254,12 +258,13 @@ class SweepPage:
         return self.first + len(self.shown) - 1
 
 
-def sweep_page(principal: Principal, sweep: Sweep, *, refused: str = "", at: str = "",
-               page: int | None = None, item: str = "") -> SweepPage:
-    """The sweep as ``principal`` reads it; ``refused`` and ``at`` (the refused form's id,
-    ``item-<document id>``) from the redirect of an appraisal refused or done; ``page``
-    of its items (``LIST_PAGE`` a page), else the page holding the item ``item`` or ``at``
-    names (a link to a document's item, the redirect of its appraisal), else the first."""
+def sweep_page(principal: Principal, sweep: Sweep, *, today: date, refused: str = "",
+               at: str = "", page: int | None = None, item: str = "") -> SweepPage:
+    """The sweep as ``principal`` reads it on ``today``; ``refused`` and ``at`` (the
+    refused form's id, ``item-<document id>``) from the redirect of an appraisal refused or
+    done; ``page`` of its items (``LIST_PAGE`` a page), else the page holding the item
+    ``item`` or ``at`` names (a link to a document's item, the redirect of its appraisal),
+    else the first."""
     items = item_lines(principal, sweep)
     line = next((line for line in items if refused and not line.item.redacted
                  and at == f"item-{line.item.document_id}"), None)
@@ -277,6 +282,8 @@ def sweep_page(principal: Principal, sweep: Sweep, *, refused: str = "", at: str
                      and not line.item.redacted and line.item.destruction_id is None],
         undecided=sum(1 for line in items if line.item.state == "appraisal"
                       and line.item.outcome == "undecided"),
+        waiting_until=sweep.destroy_after if sweep.destroy_after
+        and today < sweep.destroy_after else None,
         can=abilities(principal),
         refused_item=line.item.document_id if line else None,
         refused_field=REFUSED_FIELDS.get(refused) if line and line.appraisable else None)

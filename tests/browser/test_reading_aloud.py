@@ -81,21 +81,20 @@ def _record_a_condition_check(page: Page, filed: dict[str, Any]) -> None:
     page.get_by_role("button", name="保存检查记录").focus()
 
 
-def _draw_up_a_register_too_soon(page: Page, filed: dict[str, Any]) -> None:
-    page.goto(f"/ui/sweeps/{filed['sweep']}")
-    page.get_by_role("button", name="编制销毁清册").focus()
+def _hold_nothing(page: Page, filed: dict[str, Any]) -> None:
+    page.goto("/ui/holds")
+    page.get_by_label("保全理由（必填）").fill("诉讼保全：范围未填")
+    page.get_by_role("button", name="设置保全").focus()
 
 
 FillIn = Callable[[Page, dict[str, Any]], None]
 SENT: dict[str, tuple[str, FillIn, Literal["status", "alert"], str]] = {
     "hold": ("qian", _place_a_hold, "status", "保全已设置。"),
     # These pages were opened at the part of the page the form was in (#incidents,
-    # #history, #destroy): what the top of the page said was out of view, and autofocus is
+    # #history): what the top of the page said was out of view, and autofocus is
     # skipped at a fragment.
     "incident": ("wang", _resolve_the_incident, "status", "已登记处理结果，事故已关闭。"),
     "condition check": ("wang", _record_a_condition_check, "status", "检查已记录。"),
-    "register refused": ("qian", _draw_up_a_register_too_soon, "alert",
-                         "这些文件还在批准后的隔离等待期内，不能销毁。"),
 }
 
 
@@ -110,6 +109,25 @@ def test_after_a_form_sent_by_the_keyboard_focus_is_on_what_the_page_says_of_it(
     outcome = page.locator("main").get_by_role(role).filter(has_text=said)
     expect(outcome).to_be_focused()
     expect(outcome).to_be_in_viewport()
+    assert "#" not in page.url, page.url
+
+
+def test_a_form_refused_for_a_field_focuses_the_field_the_refusal_describes(
+        office: Office, filed: dict[str, Any]) -> None:
+    """A hold of no documents (no archive number, household or category): the first field
+    to put right is focused, its description the refusal, both in view."""
+    page = office.open_as("qian")
+    _hold_nothing(page, filed)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    refusal = page.locator("main").get_by_role("alert").filter(
+        has_text="请填写档号，或者填写户号和/或类别")
+    expect(refusal).to_be_in_viewport()
+    focused = page.locator(":focus")
+    expect(focused).to_have_attribute("aria-invalid", "true")
+    expect(focused).to_be_in_viewport()
+    described = (focused.get_attribute("aria-describedby") or "").split()
+    assert refusal.get_attribute("id") in described, described
     assert "#" not in page.url, page.url
 
 

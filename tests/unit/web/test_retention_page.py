@@ -4,7 +4,7 @@ only retention's readers the other pages (and the register page's way to them)."
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import msgspec
 import pytest
@@ -250,17 +250,21 @@ def _approved_sweep(*items: SweepItem) -> Sweep:
                  items=list(items), created_by="qian",
                  created_at=datetime(2026, 6, 1, tzinfo=UTC), decided_by="zhao",
                  decided_at=datetime(2026, 12, 6, tzinfo=UTC),
-                 destroy_after=date(2027, 6, 7))
+                 destroy_after=FIRST_DAY)
+
+
+FIRST_DAY = date(2027, 6, 7)
+"""The approved sweep's ``destroy_after``: the first day a register may be drawn up."""
 
 
 def _sweep_html(sweep: Sweep, *, refused: str = "", at: str = "", language: str = "zh",
-                reader: Principal | None = None) -> str:
-    """The sweep page as ``reader`` (the compliance officer unless given) reads it, after
-    the redirect of a form refused ``refused`` at ``at``."""
+                reader: Principal | None = None, today: date = FIRST_DAY) -> str:
+    """The sweep page as ``reader`` (the compliance officer unless given) reads it on
+    ``today``, after the redirect of a form refused ``refused`` at ``at``."""
     person = reader or _person("compliance")
     return shared_pages().html(language, "sweep.html", page_layout(  # type: ignore[arg-type]
         person, "/ui/sweeps/s1", "token") | {
-        "view": sweep_page(person, sweep, refused=refused, at=at),
+        "view": sweep_page(person, sweep, today=today, refused=refused, at=at),
         "decisions": ("destroy", "keep", "reappraise"),
         "decision_names": DECISION_NAMES, "done": "", "refused": refused, "at": at})
 
@@ -323,7 +327,8 @@ def test_a_sweep_started_says_how_many_documents_due_it_left_out_on_loan() -> No
     def started(language: str, lent: int) -> str:
         return shared_pages().html(language, "sweep.html", page_layout(  # type: ignore[arg-type]
             person, "/ui/sweeps/s1", "token") | {
-            "view": sweep_page(person, sweep), "decisions": ("destroy", "keep", "reappraise"),
+            "view": sweep_page(person, sweep, today=FIRST_DAY),
+            "decisions": ("destroy", "keep", "reappraise"),
             "decision_names": DECISION_NAMES, "done": "started", "refused": "", "at": "",
             "lent": lent})
     assert "另有 2 份到期的文件正在借出，没有列入本次清理" in started("zh", 2)
@@ -337,6 +342,24 @@ def test_the_sweep_page_gives_the_day_a_register_may_be_drawn_up_from() -> None:
     assert "可销毁日期：2027年6月7日 起" in html
     assert "之后" not in html
     assert "隔离至" not in html
+
+
+def test_during_the_wait_apart_the_sweep_page_offers_no_register_and_says_when() -> None:
+    """R5: before ``destroy_after`` the registry refuses a register (``not_yet_due``): the
+    page shows what will go on it, ticked but not to be changed, and the day to come back,
+    instead of a button every press of which is refused for six months."""
+    sweep = _approved_sweep(_item("0001"), _item("0002", held=True))
+    waiting = _sweep_html(sweep, today=FIRST_DAY - timedelta(days=1))
+    form = waiting[waiting.index('action="/ui/sweeps/s1/destruction"'):]
+    assert "编制销毁清册</button>" not in form
+    assert "现在还不能编制销毁清册：请于 2027年6月7日 起再来本页编制" in form
+    assert re.search(r'value="0001" checked disabled>', form)
+    english = _sweep_html(sweep, today=FIRST_DAY - timedelta(days=1), language="en")
+    assert "come back to this page on" in english
+    on_the_day = _sweep_html(sweep, today=FIRST_DAY)
+    assert "编制销毁清册</button>" in on_the_day
+    assert "现在还不能编制销毁清册" not in on_the_day
+    assert re.search(r'value="0001" checked>', on_the_day)
 
 
 @pytest.mark.parametrize(("code", "said"), [
@@ -465,7 +488,7 @@ def test_a_sweep_of_thousands_of_items_shows_one_page_of_them_with_the_whole_cou
     assert 'href="/ui/sweeps/s1?page=3#items"' in html
     assert f'id="item-{LIST_PAGE:04d}"' not in html
 
-    third = sweep_page(_person("compliance"), sweep, page=3)
+    third = sweep_page(_person("compliance"), sweep, today=FIRST_DAY, page=3)
     assert [line.item.document_id for line in third.shown] == [
         f"{n:04d}" for n in range(2 * LIST_PAGE, 2 * LIST_PAGE + 5)]
     assert third.undecided == 2 * LIST_PAGE + 5
@@ -476,10 +499,11 @@ def test_an_appraisal_or_a_link_to_an_item_opens_the_page_holding_it() -> None:
     (``?item=``) land where the item is, not on the first page."""
     sweep = _open_sweep(*_many(2 * LIST_PAGE + 5))
     person = _person("compliance")
-    assert sweep_page(person, sweep, at=f"item-{LIST_PAGE + 1:04d}").page == 2
-    assert sweep_page(person, sweep, item=f"{2 * LIST_PAGE + 4:04d}").page == 3
-    assert sweep_page(person, sweep, item="unknown").page == 1
-    assert sweep_page(person, sweep, page=99).page == 3
+    on = FIRST_DAY
+    assert sweep_page(person, sweep, today=on, at=f"item-{LIST_PAGE + 1:04d}").page == 2
+    assert sweep_page(person, sweep, today=on, item=f"{2 * LIST_PAGE + 4:04d}").page == 3
+    assert sweep_page(person, sweep, today=FIRST_DAY, item="unknown").page == 1
+    assert sweep_page(person, sweep, today=FIRST_DAY, page=99).page == 3
     assert sweep_url("s1", at="0201") == "/ui/sweeps/s1?item=0201#item-0201"
 
 
