@@ -72,7 +72,9 @@ class ArchiveApp:
     """The ASGI app plus its start-up and shut-down, run by ``services.server`` around it.
 
     Start-up is run outside the ASGI lifespan so a failure (database unreachable, bad
-    schema) reaches the caller as an ``ArchiveError`` it can print as one line.
+    schema) reaches the caller as an ``ArchiveError`` it can print as one line. Shut-down
+    follows a start-up that failed too: the parts started until then are stopped (their
+    tasks, clients and extraction processes), so the one line is all the operator reads.
     """
 
     asgi: Litestar
@@ -118,14 +120,18 @@ def create_app(ctx: Context) -> ArchiveApp:
                                metrics_token=ctx.settings.metrics_token)
         return Response(await ctx.metrics.render(), media_type=CONTENT_TYPE)
 
+    begun: list[ServicePart] = []
+
     async def startup() -> None:
         for part in parts:
+            begun.append(part)  # before its hooks: one that fails half-way is stopped too
             for hook in part.on_startup:
                 await hook()
 
     async def shutdown() -> None:
-        for part in reversed(parts):
-            for hook in part.on_shutdown:
+        """Stop the parts whose start began (all, after a start that succeeded)."""
+        while begun:
+            for hook in begun.pop().on_shutdown:
                 await hook()
 
     asgi = Litestar(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import re
@@ -10,6 +11,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -248,6 +250,38 @@ def test_an_unreachable_elasticsearch_is_said_in_the_archives_words_not_the_clie
                                                environment, waiting="cannot reach Elasticsearch")
     assert "check ARCHIVE_ELASTICSEARCH_URL; waiting for it" in said[-1], said
     assert [line for line in said if '"elastic_transport' in line] == []
+
+
+@contextmanager
+def not_an_archive_server() -> Iterator[str]:
+    """The address of an HTTP server that answers everything with an error page, as a
+    web server, a router's default site or another program does."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             http.server.BaseHTTPRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_start_that_fails_after_some_parts_started_is_one_line_and_stops_them(
+        tmp_path: Path) -> None:
+    """The search service failing at start after the registry and ingest had started: the
+    operator read an error page's HTML, then asyncio's "Unclosed client session" (which
+    reads as a crash) as the parts started were never stopped."""
+    with not_an_archive_server() as elsewhere:
+        result = run(["serve", "--port", str(free_port())], tmp_path,
+                     env={"ARCHIVE_ELASTICSEARCH_URL": elsewhere})
+    assert result.returncode == 1, result.stderr
+    said = [line for line in result.stderr.splitlines() if not line.startswith("{")]
+    assert said == ["error: what answers at ARCHIVE_ELASTICSEARCH_URL is not Elasticsearch: "
+                    "asked to create the index template, it answered 501 without an error "
+                    "of Elasticsearch's; set ARCHIVE_ELASTICSEARCH_URL to Elasticsearch's "
+                    "address (dependency_unavailable)"], result.stderr
+    assert '"level": "error"' not in result.stderr
 
 
 @pytest.fixture
