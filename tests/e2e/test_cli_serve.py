@@ -13,7 +13,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from alembic import command
 from alembic.script import ScriptDirectory
 
 from services.common.db import migration_config
+from tests.fixtures.app import StartServer
 from tests.fixtures.postgres import PostgresCluster, free_port, sqlite_url
 from tests.fixtures.s3 import S3Server, unique_bucket
 from tests.support import loopback
@@ -284,6 +285,38 @@ def test_a_start_that_fails_after_some_parts_started_is_one_line_and_stops_them(
     assert '"level": "error"' not in result.stderr
 
 
+@pytest.mark.parametrize("elsewhere", ["not the archive", "the search service"])
+@pytest.mark.parametrize("argv", [["serve", "--service", "ingest", "--port", "0"],
+                                  ["serve", "--service", "web", "--port", "0"],
+                                  ["worker", "--concurrency", "1"]],
+                         ids=["ingest", "web", "worker"])
+def test_a_registry_address_where_something_else_answers_stops_the_start_in_one_line(
+        tmp_path: Path, start_archive_server: StartServer, argv: list[str],
+        elsewhere: str) -> None:
+    """A typo'd port, or the address of another part: the parts apart started and said
+    nothing, and the operator learnt of it as people's requests failed."""
+    if argv[-1] == "0":
+        argv[-1] = str(free_port())
+    with ExitStack() as stack:
+        if elsewhere == "the search service":
+            address = start_archive_server(hosted=("search",)).url
+            serves = "it serves the archive's search"
+        else:
+            address = stack.enter_context(not_an_archive_server())
+            serves = "it answered GET /ready with 501"
+        result = run(argv, tmp_path, env={"ARCHIVE_REGISTRY_URL": address,
+                                          "ARCHIVE_SECRET_KEY": SHARED_KEY,
+                                          "ARCHIVE_DATABASE_URL": _unreachable_postgresql()})
+    assert result.returncode == 2, result.stderr
+    said = [line for line in result.stderr.splitlines()
+            if not line.startswith(("{", "archive: "))]
+    assert said == [
+        f"error: ARCHIVE_REGISTRY_URL={address} is not the registry service's address: "
+        f"{serves}; set ARCHIVE_REGISTRY_URL to where 'archive serve --service registry' "
+        "(or 'archive serve') answers, or the router in front of the services "
+        "(deploy/nginx.conf)"], result.stderr
+
+
 @pytest.fixture
 def nothing_at_the_default_server() -> Iterator[None]:
     """Hold the default server's port (``archive serve``'s, 8000) without listening, so
@@ -299,10 +332,11 @@ def nothing_at_the_default_server() -> Iterator[None]:
 
 @pytest.mark.usefixtures("nothing_at_the_default_server")
 @pytest.mark.parametrize("registry_set", [False, True], ids=["unset", "set"])
-def test_worker_warns_at_start_when_no_registry_is_set_and_none_answers_at_the_default(
+def test_worker_warns_at_start_when_nothing_answers_where_it_registers(
         tmp_path: Path, registry_set: bool) -> None:
     """The jobs of a worker registering at a server that is not there wait, extracted but
-    never filed: the operator is told at once, and how to put it right. Its database
+    never filed: the operator is told at once, and how to put it right (a registry set
+    and away was said nothing of). Its database
     unreachable, the worker stops to wait right after its start-up lines, until Ctrl-C."""
     environment = clean_environment(ARCHIVE_DATA_DIR=str(tmp_path / "data"),
                                     ARCHIVE_DATABASE_URL=_unreachable_postgresql(),
@@ -314,7 +348,11 @@ def test_worker_warns_at_start_when_no_registry_is_set_and_none_answers_at_the_d
     _waited_until_ctrl_c(said, rest)
     warnings = [line for line in said if line.startswith("warning:")]
     if registry_set:
-        assert warnings == [], said
+        address = environment["ARCHIVE_REGISTRY_URL"]
+        assert warnings == [
+            f"warning: nothing answers at ARCHIVE_REGISTRY_URL={address} (ConnectError);"
+            " what needs the registry service waits for it: if it is up, "
+            "check ARCHIVE_REGISTRY_URL"], said
     else:
         assert warnings == [
             "warning: ARCHIVE_REGISTRY_URL is not set and nothing answers at "
