@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from services.common.audit_actions import ACTION_NAMES
 from services.common.contracts.catalogue import DocumentVersion
 from services.common.contracts.ingest import (
     DEFAULT_REASON,
@@ -37,7 +38,6 @@ from services.common.models import (
     RETENTION_CLASS_NAMES,
     SECURITY_LEVEL_NAMES,
 )
-from services.web.audit_actions import ACTION_NAMES
 from services.web.failures import Away
 from services.web.links import (
     INGEST_PATH,
