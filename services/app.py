@@ -23,7 +23,11 @@ from services.common.auth import (
     bearer_token,
 )
 from services.common.callers import CALLER, AuthMiddleware
-from services.common.clients.registry import RegistryClient, RegistryVerifier
+from services.common.clients.registry import (
+    RegistryClient,
+    RegistryVerifier,
+    check_registry_address,
+)
 from services.common.context import Context
 from services.common.errors import ArchiveError, DependencyUnavailable
 from services.common.metrics import CONTENT_TYPE, RequestTimer, authorise_scrape
@@ -72,7 +76,9 @@ class ArchiveApp:
     """The ASGI app plus its start-up and shut-down, run by ``services.server`` around it.
 
     Start-up is run outside the ASGI lifespan so a failure (database unreachable, bad
-    schema) reaches the caller as an ``ArchiveError`` it can print as one line.
+    schema) reaches the caller as an ``ArchiveError`` it can print as one line. Shut-down
+    follows a start-up that failed too: the parts started until then are stopped (their
+    tasks, clients and extraction processes), so the one line is all the operator reads.
     """
 
     asgi: Litestar
@@ -118,14 +124,20 @@ def create_app(ctx: Context) -> ArchiveApp:
                                metrics_token=ctx.settings.metrics_token)
         return Response(await ctx.metrics.render(), media_type=CONTENT_TYPE)
 
+    begun: list[ServicePart] = []
+
     async def startup() -> None:
+        if "registry" not in ctx.hosted:
+            await _registry_answers(ctx)
         for part in parts:
+            begun.append(part)  # before its hooks: one that fails half-way is stopped too
             for hook in part.on_startup:
                 await hook()
 
     async def shutdown() -> None:
-        for part in reversed(parts):
-            for hook in part.on_shutdown:
+        """Stop the parts whose start began (all, after a start that succeeded)."""
+        while begun:
+            for hook in begun.pop().on_shutdown:
                 await hook()
 
     asgi = Litestar(
@@ -186,6 +198,19 @@ def _verifier(parts: list[ServicePart], ctx: Context) -> PrincipalVerifier:
     client = RegistryClient(ctx.peer_url("registry"), name="registry",
                             service_token=partial(ctx.codec.service_token, "+".join(ctx.hosted)))
     return RegistryVerifier(client)
+
+
+async def _registry_answers(ctx: Context) -> None:
+    """Said at start, as the parts apart from the registry need it: where the registry is
+    not set, or does not answer (a warning: it may be starting too), or is not what
+    answers at ``ARCHIVE_REGISTRY_URL`` (``ConfigError``: the start stops)."""
+    if ctx.settings.registry_url is None:
+        log.warning("ARCHIVE_REGISTRY_URL is not set and this process does not serve the "
+                    "registry: set it to the registry's address")
+        return
+    warning = await check_registry_address(ctx.peer_url("registry"))
+    if warning is not None:
+        log.warning(warning)
 
 
 def said_to_anyone(state: str) -> str:

@@ -7,10 +7,13 @@ surfaces as an ``ArchiveError`` and the server never answers half-started.
 from __future__ import annotations
 
 import asyncio
+import signal
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import FrameType
 from typing import TYPE_CHECKING
 
 import uvicorn
@@ -51,16 +54,44 @@ def build_server(app: ArchiveApp, host: str, port: int, *,
 async def serve(app: ArchiveApp, server: uvicorn.Server, *,
                 on_started: Callable[[], object] | None = None,
                 listener: socket.socket | None = None) -> None:
-    """Start the services, serve until told to stop, then shut the services down.
-    ``on_started`` is called once the server listens, its services started;
-    ``listener``: a socket bound already (the server binds its host and port otherwise)."""
-    await app.startup()
+    """Start the services, serve until told to stop (SIGTERM, SIGINT), then shut the
+    services down, as after a start that failed. ``on_started`` is called once the server
+    listens, its services started; ``listener``: a socket bound already (the server binds
+    its host and port otherwise)."""
     try:
+        await app.startup()
         if on_started is not None:
             asyncio.get_running_loop().call_soon(_when_started, server, on_started)
-        await server.serve(sockets=None if listener is None else [listener])
+        with _stopping_signals_kept():
+            await server.serve(sockets=None if listener is None else [listener])
     finally:
         await app.shutdown()
+
+
+@contextmanager
+def _stopping_signals_kept() -> Iterator[None]:
+    """uvicorn, stopped by SIGTERM or SIGINT, raises the signal again once it has stopped
+    serving, for the handler it found: Python's, which for SIGTERM ends the process there
+    and then, so the services never shut down (their extraction processes were left to
+    notice on their own, jobs in hand were not handed back, the audit head not anchored),
+    and for SIGINT cancels the shut-down at its first wait. Found a handler that does
+    nothing, the shut-down runs (the signals' own handlers back), and the process ends
+    with status 0. Signals are handled on the main thread only (a server in a thread of
+    the tests has none to keep)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    stopping = (signal.SIGTERM, signal.SIGINT)
+    found = {signum: signal.signal(signum, _already_stopping) for signum in stopping}
+    try:
+        yield
+    finally:
+        for signum, handler in found.items():
+            signal.signal(signum, handler)
+
+
+def _already_stopping(signum: int, frame: FrameType | None) -> None:
+    """The server stopped (or is stopping) for this signal; the shut-down follows."""
 
 
 def _when_started(server: uvicorn.Server, then: Callable[[], object]) -> None:

@@ -29,6 +29,7 @@ from rich.table import Table
 from services.cli.client import Api, api_options, echo_json, json_option
 from services.cli.named import DAY
 from services.cli.terminal import counted, local_time, tables
+from services.common.audit_actions import ALL_ACTION_NAMES
 from services.common.clock import day_start
 from services.common.config import Settings, load_settings
 from services.common.contracts.accounts import person
@@ -96,9 +97,16 @@ def audit_table(entries: list[AuditRecord], zone: tzinfo, *, names: Mapping[str,
     for entry in entries:
         outcome = "allowed" if entry.outcome == "allowed" else f"refused ({entry.code})"
         table.add_row(str(entry.seq), entry.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
-                      person(entry.username, names), entry.action, outcome, entry.document_id or "",
-                      _detail(entry.detail))
+                      person(entry.username, names), _action(entry.action), outcome,
+                      entry.document_id or "", _detail(entry.detail))
     return table
+
+
+def _action(action: str) -> str:
+    """The action's code (what ``--action`` takes) and the name the audit log page gives
+    it: ``hold_placed (设置法律保全)``."""
+    name = ALL_ACTION_NAMES.get(action)
+    return f"{action} ({name})" if name else action
 
 
 def _detail(detail: dict[str, AuditDetail]) -> str:

@@ -7,7 +7,6 @@ import signal
 from contextlib import nullcontext
 
 import click
-import httpx
 
 from services.cli.client import DEFAULT_SERVER
 from services.common.auth import TokenCodec
@@ -15,8 +14,6 @@ from services.common.clock import SystemClock
 from services.common.config import load_settings
 from services.common.in_use import using
 from services.common.logs import configure_logging
-
-PROBE_TIMEOUT_S = 2.0
 
 
 @click.command()
@@ -41,11 +38,16 @@ def worker(concurrency: int | None) -> None:
     registry_url = settings.registry_url or DEFAULT_SERVER
     click.echo(f"archive: {concurrency or ocr_processes(settings)} ingest workers, "
                f"registering at {registry_url}", err=True)
-    if settings.registry_url is None and not _answers(registry_url):
+    from services.common.clients.registry import check_registry_address
+
+    warning = asyncio.run(check_registry_address(registry_url))
+    if warning is not None and settings.registry_url is None:
         click.echo(f"warning: ARCHIVE_REGISTRY_URL is not set and nothing answers at "
                    f"{registry_url}: jobs will wait there, extracted but not filed, until a "
                    "server answers. Set ARCHIVE_REGISTRY_URL to the address of the "
                    "'archive serve' that takes the uploads, then start the worker again.", err=True)
+    elif warning is not None:
+        click.echo(f"warning: {warning}", err=True)
     codec = TokenCodec(settings.signing_key(shared=not settings.embedded),
                        ttl_s=settings.token_ttl_s)
 
@@ -59,11 +61,3 @@ def worker(concurrency: int | None) -> None:
 
     with using(settings.data_dir, "archive worker") if settings.embedded else nullcontext():
         asyncio.run(main())
-
-
-def _answers(url: str) -> bool:
-    """Whether an archive server answers at ``url`` (its ``/health``)."""
-    try:
-        return httpx.get(f"{url}/health", timeout=PROBE_TIMEOUT_S).status_code == 200
-    except httpx.HTTPError:
-        return False

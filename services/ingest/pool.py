@@ -64,6 +64,9 @@ T = TypeVar("T")
 PARENT_POLL_S = 1.0
 """How often a child looks whether its parent still lives."""
 
+CHILD_END_WAIT_S = 5.0
+"""How long ``shutdown`` waits for a child it asked to end before it kills it."""
+
 
 @dataclass(frozen=True)
 class ExtractionTask:
@@ -308,3 +311,9 @@ class ExtractionPool:
         pool.shutdown(wait=False, cancel_futures=True)
         for child in children:
             child.terminate()
+        # Waited for, so that none outlives a server or worker that has ended.
+        for child in children:
+            child.join(CHILD_END_WAIT_S)
+            if child.is_alive():
+                child.kill()
+                child.join(CHILD_END_WAIT_S)

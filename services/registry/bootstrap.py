@@ -188,10 +188,14 @@ class RegistryServices:
         await self.destructions.executor.resume()
 
     async def stop(self) -> None:
+        """Stop the tasks; the audit head is anchored once more, unless the start did not
+        get as far as the upkeep (its database not migrated: that failure is said alone)."""
+        upkept = self.upkeep.running
         await self.destructions.executor.stop()
         await self.escalation.stop()
         await self.upkeep.stop()
-        await self.upkeep.step_now()
+        if upkept:
+            await self.upkeep.step_now()
 
     def dependencies(self) -> dict[str, Provide]:
         return provided(

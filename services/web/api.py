@@ -344,7 +344,7 @@ async def _document_view(page: Page, ingest: IngestClient, registry: RegistryRea
 
     # Asked of the registry and of ingest at once: none waits for another. Only the
     # registry's record is needed: without ingest's store the page says what waits for it.
-    holds, standing, (first, store_away) = await asyncio.gather(
+    holds, standing, (first, away) = await asyncio.gather(
         active_holds(), disposal(), unless_away(first_reading()))
     reading, held = first if first is not None else (None, True)
     number = chosen_page(reading, q, page_number)
@@ -357,5 +357,5 @@ async def _document_view(page: Page, ingest: IngestClient, registry: RegistryRea
                          boxes=boxes, has_preview=boxes is not None,
                          may_correct=may_correct(page.reader.principal),
                          record_correction=form, done=done, waits=waits, holds=holds,
-                         disposal=standing, uploaded=held, store_away=store_away,
+                         disposal=standing, uploaded=held, away=away,
                          may_upload=page.reader.principal.has_role(*FILERS))

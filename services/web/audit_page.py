@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Literal
 
+from services.common.audit_actions import ALL_ACTION_NAMES
 from services.common.auth import Principal
 from services.common.clock import day_start
 from services.common.contracts.inventory import BOX_STATE_NAMES
@@ -27,7 +28,6 @@ from services.common.models import (
 from services.common.operations import AUDIT_READERS
 from services.common.text import fold
 from services.common.web import PAGES_PREFIX
-from services.web.audit_actions import ALL_ACTION_NAMES
 from services.web.corrections_page import YES_NO
 from services.web.document_page import (
     ENGINE_NAMES,

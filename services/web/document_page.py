@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from services.common.audit_actions import ACTION_NAMES
 from services.common.contracts.catalogue import DocumentVersion
 from services.common.contracts.ingest import (
     DEFAULT_REASON,
@@ -37,7 +38,7 @@ from services.common.models import (
     RETENTION_CLASS_NAMES,
     SECURITY_LEVEL_NAMES,
 )
-from services.web.audit_actions import ACTION_NAMES
+from services.web.failures import Away
 from services.web.links import (
     INGEST_PATH,
     address,
@@ -168,10 +169,10 @@ class DocumentPage:
     upload_url: str | None = None
     """Where the original is uploaded (数字化), to one who uploads (an archivist), when it
     was never uploaded; else None."""
-    store_away: bool = False
-    """Ingest's store (the originals, the texts, the previews) could not be reached: the
-    record shows, and the text, the page images and 下载原件 say they are unavailable for
-    now and to try again later."""
+    away: Away | None = None
+    """Ingest's store (the originals, the texts, the previews), or ingest itself, could
+    not be reached: the record shows, and the text, the page images and 下载原件 say they
+    are unavailable for now, why, and to try again later."""
 
 
 APPROVED_CORRECTION = "批准更正"
@@ -314,15 +315,15 @@ class DocumentHistory:
     text_versions: list[TextVersionLine] | None = None
     """The page texts' versions, newest first, to a reader who may read the text; else
     None (the history does not speak of the text)."""
-    text_versions_away: bool = False
-    """The store holding the texts' versions could not be reached: the history says they
-    are unavailable for now."""
+    text_versions_away: Away | None = None
+    """What holds the texts' versions could not be reached (the store, or ingest): the
+    history says they are unavailable for now."""
 
 
 def document_history(versions: list[DocumentVersion], loans: list[Loan],
                      audit: list[AuditTrailEntry], *, document_id: str = "",
                      text_versions: list[TextVersionEntry] | None = None,
-                     text_versions_away: bool = False) -> DocumentHistory:
+                     text_versions_away: Away | None = None) -> DocumentHistory:
     """``text_versions`` (oldest first, as ingest lists them) when the reader may read
     the document's text: D6, everyone who reads the text sees who changed it and why,
     whatever audit entries they may see."""
@@ -452,12 +453,12 @@ def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
                   may_correct: bool = False, record_correction: RecordCorrection | None = None,
                   done: str = "", waits: str = "", holds: list[Hold] | None = None,
                   disposal: DisposalStanding | None = None, uploaded: bool = True,
-                  may_upload: bool = False, store_away: bool = False) -> DocumentPage:
+                  may_upload: bool = False, away: Away | None = None) -> DocumentPage:
     """``may_correct``: the reader corrects text (校对), so the page shown links there;
     ``record_correction``: the form correcting the record, to one who may (``done`` and
     ``waits``: what their last correction did); ``uploaded``: ingest holds the original
     (else nothing is offered for download, and ``may_upload``, the reader uploads
-    originals, is shown where); ``store_away``: ingest's store could not be reached (no
+    originals, is shown where); ``away``: ingest's store, or ingest, could not be reached (no
     text was read, and nothing is offered for download for now)."""
     words = query_words(q)
     base = document_url(record.document_id)
@@ -502,7 +503,7 @@ def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
         household_url=household_url(record.household) if record.household else None,
         q=q, permissions=permissions,
         download_url=f"{base}/original"
-        if permissions.download.allowed and uploaded and not store_away else None,
+        if permissions.download.allowed and uploaded and away is None else None,
         may_borrow=permissions.download.code == "needs_grant" and in_file(record),
         page=shown, pages=links, previous_url=previous_url, next_url=next_url,
         history_url=f"{base}/history", page_count=len(numbers), turn_url=f"{base}#{READING}",
@@ -519,5 +520,5 @@ def document_page(record: DocumentRecord, permissions: DocumentPermissions, *,
         if disposal and disposal.destruction_status else "",
         decision_name=DECISION_NAMES.get(disposal.outcome, "") if disposal else "",
         not_uploaded=not uploaded, upload_url=INGEST_PATH if may_upload and not uploaded
-        else None, store_away=store_away)
+        else None, away=away)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from litestar import Request, Response
 from litestar.exceptions import (
@@ -139,18 +139,27 @@ async def none_if(read: Awaitable[T], *errors: type[ArchiveError]) -> T | None:
         return None
 
 
-async def unless_away(read: Awaitable[T]) -> tuple[T | None, bool]:
-    """A read of a part a page shows without when the store behind it cannot be reached
-    (ingest's object store during an outage): its answer and False, or None and True, so
-    the page shows what it has and says that part is unavailable for now. A peer that
+Away = Literal["store", "ingest"]
+"""What a part of a page waits for: ingest's object store (ingest answered, without it),
+or the ingest service itself (it did not answer)."""
+
+INGEST_AWAY = "ingest_unavailable"
+"""The code of the ingest client's error for an ingest service that did not answer
+(``ServiceClient.unreachable``)."""
+
+
+async def unless_away(read: Awaitable[T]) -> tuple[T | None, Away | None]:
+    """A read of a part a page shows without when ingest or the store behind it cannot
+    be reached (an outage): its answer and None, or None and what is away, so the page
+    shows what it has and says that part is unavailable for now, and why. A peer that
     answered with a failure of its own (``PeerFailed``) is not away: that fails the page."""
     try:
-        return await read, False
+        return await read, None
     except PeerFailed:
         raise
     except DependencyUnavailable as exc:
         log.warning("shown without a part: %s", exc.explained)
-        return None, True
+        return None, "ingest" if exc.code == INGEST_AWAY else "store"
 
 
 async def hidden_if_refused(read: Awaitable[T]) -> T:

@@ -255,6 +255,21 @@ def test_the_document_page_shows_the_scan_with_a_box_over_the_hit_beside_the_tex
     page.screenshot(path=screenshots / "document.png", full_page=True)
 
 
+def test_a_scan_that_cannot_be_had_is_said_in_words_not_a_broken_image(
+        sign_in: SignIn, cabinet: Cabinet) -> None:
+    """The page images' route answers 503 while the object store (or ingest) is away
+    (tests/e2e/ingest/test_store_away_page.py): the page showed a broken image."""
+    page = sign_in("wang")
+    page.route(re.compile(r"/pages/\d+/"), lambda route: route.fulfill(
+        status=503, content_type="text/html", body="store away"))
+    page.goto("/ui/search?q=卫生间漏水")
+    page.get_by_role("link", name="關於衛生間漏水的來函").click()
+    expect(page.get_by_role("status").filter(has_text="扫描图像暂时无法显示")).to_be_visible()
+    expect(page.get_by_role("img", name="第 1 页的扫描图像")).to_have_count(0)
+    expect(page.locator("[data-zoom-bar]")).to_be_hidden()
+    expect(page.locator(".page-text mark").first).to_contain_text("衛生間漏水")
+
+
 def test_the_scan_is_enlarged_by_button_and_key_and_the_hit_boxes_stay_over_their_words(
         sign_in: SignIn, cabinet: Cabinet, screenshots: Path) -> None:
     page = sign_in("wang")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import re
@@ -10,8 +11,9 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from alembic import command
 from alembic.script import ScriptDirectory
 
 from services.common.db import migration_config
+from tests.fixtures.app import StartServer
 from tests.fixtures.postgres import PostgresCluster, free_port, sqlite_url
 from tests.fixtures.s3 import S3Server, unique_bucket
 from tests.support import loopback
@@ -250,6 +253,70 @@ def test_an_unreachable_elasticsearch_is_said_in_the_archives_words_not_the_clie
     assert [line for line in said if '"elastic_transport' in line] == []
 
 
+@contextmanager
+def not_an_archive_server() -> Iterator[str]:
+    """The address of an HTTP server that answers everything with an error page, as a
+    web server, a router's default site or another program does."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             http.server.BaseHTTPRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_start_that_fails_after_some_parts_started_is_one_line_and_stops_them(
+        tmp_path: Path) -> None:
+    """The search service failing at start after the registry and ingest had started: the
+    operator read an error page's HTML, then asyncio's "Unclosed client session" (which
+    reads as a crash) as the parts started were never stopped."""
+    with not_an_archive_server() as elsewhere:
+        result = run(["serve", "--port", str(free_port())], tmp_path,
+                     env={"ARCHIVE_ELASTICSEARCH_URL": elsewhere})
+    assert result.returncode == 1, result.stderr
+    said = [line for line in result.stderr.splitlines() if not line.startswith("{")]
+    assert said == ["error: what answers at ARCHIVE_ELASTICSEARCH_URL is not Elasticsearch: "
+                    "asked to create the index template, it answered 501 without an error "
+                    "of Elasticsearch's; set ARCHIVE_ELASTICSEARCH_URL to Elasticsearch's "
+                    "address (dependency_unavailable)"], result.stderr
+    assert '"level": "error"' not in result.stderr
+
+
+@pytest.mark.parametrize("elsewhere", ["not the archive", "the search service"])
+@pytest.mark.parametrize("argv", [["serve", "--service", "ingest", "--port", "0"],
+                                  ["serve", "--service", "web", "--port", "0"],
+                                  ["worker", "--concurrency", "1"]],
+                         ids=["ingest", "web", "worker"])
+def test_a_registry_address_where_something_else_answers_stops_the_start_in_one_line(
+        tmp_path: Path, start_archive_server: StartServer, argv: list[str],
+        elsewhere: str) -> None:
+    """A typo'd port, or the address of another part: the parts apart started and said
+    nothing, and the operator learnt of it as people's requests failed."""
+    if argv[-1] == "0":
+        argv[-1] = str(free_port())
+    with ExitStack() as stack:
+        if elsewhere == "the search service":
+            address = start_archive_server(hosted=("search",)).url
+            serves = "it serves the archive's search"
+        else:
+            address = stack.enter_context(not_an_archive_server())
+            serves = "it answered GET /ready with 501"
+        result = run(argv, tmp_path, env={"ARCHIVE_REGISTRY_URL": address,
+                                          "ARCHIVE_SECRET_KEY": SHARED_KEY,
+                                          "ARCHIVE_DATABASE_URL": _unreachable_postgresql()})
+    assert result.returncode == 2, result.stderr
+    said = [line for line in result.stderr.splitlines()
+            if not line.startswith(("{", "archive: "))]
+    assert said == [
+        f"error: ARCHIVE_REGISTRY_URL={address} is not the registry service's address: "
+        f"{serves}; set ARCHIVE_REGISTRY_URL to where 'archive serve --service registry' "
+        "(or 'archive serve') answers, or the router in front of the services "
+        "(deploy/nginx.conf)"], result.stderr
+
+
 @pytest.fixture
 def nothing_at_the_default_server() -> Iterator[None]:
     """Hold the default server's port (``archive serve``'s, 8000) without listening, so
@@ -265,10 +332,11 @@ def nothing_at_the_default_server() -> Iterator[None]:
 
 @pytest.mark.usefixtures("nothing_at_the_default_server")
 @pytest.mark.parametrize("registry_set", [False, True], ids=["unset", "set"])
-def test_worker_warns_at_start_when_no_registry_is_set_and_none_answers_at_the_default(
+def test_worker_warns_at_start_when_nothing_answers_where_it_registers(
         tmp_path: Path, registry_set: bool) -> None:
     """The jobs of a worker registering at a server that is not there wait, extracted but
-    never filed: the operator is told at once, and how to put it right. Its database
+    never filed: the operator is told at once, and how to put it right (a registry set
+    and away was said nothing of). Its database
     unreachable, the worker stops to wait right after its start-up lines, until Ctrl-C."""
     environment = clean_environment(ARCHIVE_DATA_DIR=str(tmp_path / "data"),
                                     ARCHIVE_DATABASE_URL=_unreachable_postgresql(),
@@ -280,7 +348,11 @@ def test_worker_warns_at_start_when_no_registry_is_set_and_none_answers_at_the_d
     _waited_until_ctrl_c(said, rest)
     warnings = [line for line in said if line.startswith("warning:")]
     if registry_set:
-        assert warnings == [], said
+        address = environment["ARCHIVE_REGISTRY_URL"]
+        assert warnings == [
+            f"warning: nothing answers at ARCHIVE_REGISTRY_URL={address} (ConnectError);"
+            " what needs the registry service waits for it: if it is up, "
+            "check ARCHIVE_REGISTRY_URL"], said
     else:
         assert warnings == [
             "warning: ARCHIVE_REGISTRY_URL is not set and nothing answers at "

@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import re
 import subprocess
+from contextlib import closing
 from pathlib import Path
 
 from services.common.auth import Principal, TokenCodec
+from tests.e2e.ingest.support import ingest, metadata
 from tests.e2e.search.support import launch_services
-from tests.fixtures.app import PASSWORD, ArchiveServer, module_archive_server
+from tests.fixtures.app import PASSWORD, ArchiveServer, Person, module_archive_server
 from tests.fixtures.postgres import free_port
 from tests.support import loopback
+from tests.support.pages import signed_in
 from tests.support.processes import ARCHIVE, clean_environment
+from tests.support.rendering import write_digital_pdf
 
 server = module_archive_server()
 
@@ -120,3 +124,31 @@ def test_a_command_pointed_at_the_pages_alone_is_told_the_address_is_not_the_arc
     assert said.startswith(f"error: {web.url} serves nothing at POST /registry/auth/"), said
     assert "it is not the archive's address, or it serves only some of its parts" in said
     assert said.endswith("(not_found)"), said
+
+
+def test_the_document_page_while_ingest_is_away_says_ingest_not_the_store_is_away(
+        server: ArchiveServer, tmp_path: Path) -> None:
+    """With the pages apart, ingest down (its store well): the page said the storage
+    holding the originals could not be reached, sending the administrator to the wrong
+    service."""
+    people = server.clients(Person("zhao", "archivist", department="archive"))
+    pdf = tmp_path / "letter.pdf"
+    write_digital_pdf(pdf, [["业主来函：电梯异响"]])
+    job = ingest(people["zhao"], pdf, metadata(title="业主来函（电梯异响）"))
+    assert job["status"] == "done", job
+    web = launch_services(tmp_path / "web", ("web",), registry_url=server.url,
+                          search_url=server.url,
+                          ingest_url=f"http://127.0.0.1:{free_port()}")
+    document = f"/ui/documents/{job['document_id']}"
+    try:
+        with closing(signed_in(web.url, "zhao")) as zhao:
+            page = zhao.get(document)
+            history = zhao.get(f"{document}/history")
+    finally:
+        web.server.stop()
+    assert page.status_code == 200, page.text[:500]
+    assert "业主来函（电梯异响）" in page.text  # the record, from the registry
+    assert "文字和页面图像暂时无法显示：文件处理服务" in page.text
+    assert "原件暂时无法下载：文件处理服务" in page.text
+    assert "存储服务" not in page.text
+    assert "文字版本暂时无法显示：文件处理服务" in history.text

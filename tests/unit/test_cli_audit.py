@@ -23,7 +23,7 @@ def test_a_change_of_occupant_is_listed_with_both_names_and_the_day() -> None:
     console = Console(record=True, width=400)
     console.print(audit_table([entry], UTC, names={"wang": "王芳"}))
     listed = console.export_text()
-    assert "occupant_changed" in listed
+    assert "occupant_changed (住户变更)" in listed  # the code, and the page's name
     assert "王芳（wang）" in listed  # who did it, by name
     assert ("household=A-1202; occupancy_id=3; occupant=孙丽; moved_in=2024-05-01; "
             "previous_occupancy_id=1; previous_occupant=李娜") in listed

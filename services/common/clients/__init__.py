@@ -123,7 +123,7 @@ class ServiceClient:
 
     async def call(self, method: str, path: str, result: type[T], **kwargs: Any) -> T:
         response = await self.request(method, path, **kwargs)
-        return msgspec.json.decode(response.content, type=result)
+        return decode_reply(response.content, result)
 
     async def every(self, path: str, rows: type[list[T]], *, page_size: int,
                     token: str | None = None, params: Mapping[str, Any] | None = None
@@ -153,8 +153,86 @@ class ServiceClient:
                 f"({response.status_code}); see its /ready", code=f"{self.name}_not_ready")
         return "ok"
 
+    async def check_address(self, setting: str) -> str | None:
+        """Asked at start by a process that calls this peer at the address ``setting``
+        gives: None when the peer answers there (its ``/ready`` names checks of its own,
+        ``<name>.…``, ready or not); a warning when nothing answers there, or a proxy
+        answers for it (not up yet: what calls it waits and tries again). Raises
+        ``ConfigError`` when something else answers there (another part of the archive,
+        or not the archive at all), which waiting will not change."""
+        where = f"{setting}={self.http.base_url}"
+        try:
+            response = await self.http.get("/ready", timeout=ADDRESS_CHECK_TIMEOUT_S)
+        except httpx.HTTPError as exc:
+            return (f"nothing answers at {where} ({type(exc).__name__}); what needs the "
+                    f"{self.name} service waits for it: if it is up, check {setting}")
+        parts = _parts_ready_says(response)
+        if parts is None and response.status_code in (502, 503, 504):
+            return (f"{where} answered {response.status_code} {response.reason_phrase} "
+                    f"without the archive's readiness: a proxy whose {self.name} service "
+                    f"is down or cannot be reached from it; what needs it waits for it")
+        if parts is None:
+            said = f"answered GET /ready with {response.status_code}"
+        elif self.name not in parts:
+            said = f"serves the archive's {', '.join(sorted(parts))}"
+        else:
+            return None
+        raise errors.ConfigError(
+            f"{where} is not the {self.name} service's address: it {said}; set {setting} "
+            f"to where 'archive serve --service {self.name}' (or 'archive serve') answers, "
+            "or the router in front of the services (deploy/nginx.conf)",
+            code="wrong_service_address")
+
     async def close(self) -> None:
         await self.http.aclose()
+
+
+ADDRESS_CHECK_TIMEOUT_S = 5.0
+
+
+def _parts_ready_says(response: httpx.Response) -> set[str] | None:
+    """The parts an archive server's ``/ready`` names checks of (``registry.database``:
+    the registry); None for an answer that is not an archive server's readiness."""
+    try:
+        checks = response.json().get("checks")
+    except (ValueError, AttributeError):
+        return None
+    if not isinstance(checks, dict):
+        return None
+    return {str(name).split(".", 1)[0] for name in checks}
+
+
+def decode_reply(content: bytes, kind: type[T]) -> T:
+    """A peer's reply as ``kind``, leaving out the fields ``kind`` does not know: a newer
+    release adds fields to its replies (msgspec's schema evolution), and its older
+    clients, during a rolling upgrade, read on without them. Requests stay closed
+    (``Struct`` refuses an unknown field)."""
+    try:
+        return msgspec.json.decode(content, type=kind)
+    except msgspec.ValidationError:
+        known = _known_fields(msgspec.json.decode(content), msgspec.inspect.type_info(kind))
+        return msgspec.convert(known, kind)
+
+
+def _known_fields(value: Any, kind: msgspec.inspect.Type) -> Any:
+    """``value`` (decoded JSON) without the object fields ``kind`` does not name."""
+    inspect = msgspec.inspect
+    if isinstance(kind, inspect.StructType) and isinstance(value, dict):
+        fields = {field.encode_name: field.type for field in kind.fields}
+        return {name: _known_fields(item, fields[name]) if name in fields else item
+                for name, item in value.items()
+                if name in fields or name == kind.tag_field}
+    if isinstance(kind, inspect.UnionType) and isinstance(value, dict):
+        members = [member for member in kind.types if isinstance(member, inspect.StructType)
+                   and (member.tag_field is None
+                        or value.get(member.tag_field) == member.tag)]
+        return _known_fields(value, members[0]) if members else value
+    if isinstance(kind, inspect.DictType) and isinstance(value, dict):
+        return {name: _known_fields(item, kind.value_type) for name, item in value.items()}
+    if isinstance(kind, inspect.ListType | inspect.SetType | inspect.FrozenSetType
+                  | inspect.VarTupleType) and isinstance(value, list):
+        return [_known_fields(item, kind.item_type) for item in value]
+    return value
 
 
 def segment(identifier: str) -> str:

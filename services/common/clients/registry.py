@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import time
 
-import msgspec
-
 from services.common.auth import VERIFIED_FOR_S, Principal, RecentlyVerified
-from services.common.clients import ServiceClient, segment
+from services.common.clients import ServiceClient, decode_reply, segment
 from services.common.contracts.registry import (
     MAX_VISIBILITY_IDS,
     AccessAnswer,
@@ -40,7 +38,7 @@ class RegistryClient(ServiceClient):
     async def register_document(self, new: NewDocument) -> Registration:
         """File a document (idempotent by ``sha256``), with the service token."""
         response = await self.request("POST", "/registry/documents", json=new)
-        record = msgspec.json.decode(response.content, type=DocumentRecord)
+        record = decode_reply(response.content, DocumentRecord)
         return Registration(document=record, created=response.status_code == 201)
 
     async def record_text_revision(self, document_id: str, revision: TextRevision
@@ -139,3 +137,17 @@ class RegistryVerifier:
         if whoami.username != principal.username:
             raise Unauthorized("the token is not valid", code="invalid_token")
         self._verified.add(token, checked_at=checked_at)
+
+
+async def check_registry_address(url: str) -> str | None:
+    """``check_address`` of the registry at ``url`` (``ARCHIVE_REGISTRY_URL``), asked
+    at start by what needs it: a warning, or None when it answers there."""
+    registry = RegistryClient(url, name="registry", service_token=_unasked)
+    try:
+        return await registry.check_address("ARCHIVE_REGISTRY_URL")
+    finally:
+        await registry.close()
+
+
+def _unasked() -> str:
+    raise AssertionError("a registry's /ready needs no token")

@@ -92,6 +92,16 @@ UNREACHABLE = "index_unreachable"
 at start as the database is; one that answers and refuses is not."""
 
 
+def _refused(action: str, exc: ApiError) -> DependencyUnavailable:
+    if not isinstance(exc.body, dict):  # an error page: another server answers there
+        return DependencyUnavailable(
+            f"what answers at ARCHIVE_ELASTICSEARCH_URL is not Elasticsearch: asked to "
+            f"{action}, it answered {exc.meta.status} without an error of Elasticsearch's; "
+            "set ARCHIVE_ELASTICSEARCH_URL to Elasticsearch's address")
+    return DependencyUnavailable(
+        f"Elasticsearch refused to {action}: {exc.message} ({exc.meta.status})")
+
+
 @contextmanager
 def _elasticsearch_errors(action: str, *, missing: DependencyUnavailable | None = None
                           ) -> Iterator[None]:
@@ -101,11 +111,9 @@ def _elasticsearch_errors(action: str, *, missing: DependencyUnavailable | None 
     except NotFoundError as exc:
         if missing is not None and exc.message == MISSING_INDEX_ERROR:
             raise missing from exc
-        raise DependencyUnavailable(
-            f"Elasticsearch refused to {action}: {exc.message} ({exc.meta.status})") from exc
+        raise _refused(action, exc) from exc
     except ApiError as exc:
-        raise DependencyUnavailable(
-            f"Elasticsearch refused to {action}: {exc.message} ({exc.meta.status})") from exc
+        raise _refused(action, exc) from exc
     except TransportError as exc:
         raise DependencyUnavailable(
             f"cannot reach Elasticsearch to {action}: {exc}; check ARCHIVE_ELASTICSEARCH_URL",

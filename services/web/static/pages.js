@@ -290,6 +290,25 @@
     return Math.min(Math.max(value, 0), 1);
   }
 
+  // A scan that cannot be had (503: the store or ingest away for a moment) is said in
+  // words where it would be, not left a broken image; its zoom bar goes with it.
+  function sayWhenScanFails(bar, frame) {
+    var image = frame.querySelector("img");
+    function unavailable() {
+      var said = document.createElement("p");
+      said.className = "hint";
+      said.setAttribute("role", "status");
+      said.textContent = image.getAttribute("data-unavailable");
+      frame.replaceWith(said);
+      bar.hidden = true;
+    }
+    if (image.complete && image.naturalWidth === 0) {
+      unavailable();
+    } else {
+      image.addEventListener("error", unavailable);
+    }
+  }
+
   function scanZoom(bar, frame) {
     var scan = frame.querySelector(".scan-page");
     var level = bar.querySelector(".zoom-level");
@@ -701,6 +720,7 @@
     var zoomFrame = document.querySelector("[data-zoom-frame]");
     if (zoomBar && zoomFrame) {
       scanZoom(zoomBar, zoomFrame);
+      sayWhenScanFails(zoomBar, zoomFrame);
     }
     var review = document.querySelector("[data-review-form]");
     if (review) {

@@ -84,11 +84,24 @@ class ServerProcess:
                 running.append(int(stat.parent.name))
         return running
 
+    def extraction_processes(self) -> list[int]:
+        """Those of ``left_running`` that are extraction processes (not the server, nor
+        the resource tracker multiprocessing starts, which ends once its pipe closes)."""
+        return [pid for pid in self.left_running()
+                if b"spawn_main" in _command_line(pid)]
+
     def kill_everything(self) -> None:
         for process in self.sessions:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+def _command_line(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # ended meanwhile
+        return b""
 
 
 @pytest.fixture
@@ -180,3 +193,22 @@ def test_a_server_stopped_after_ocr_ends_its_extraction_processes(
     assert len(server.left_running()) > 1
     server.kill_server_only(signal.SIGTERM)
     _ends_with_the_server(server)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_server_stopped_mid_ocr_has_ended_its_extraction_processes_when_it_exits(
+        server: ServerProcess, tmp_path: Path, signum: signal.Signals) -> None:
+    """Stopped as systemd or ``docker stop`` (SIGTERM) or Ctrl-C (SIGINT) stop it, the
+    server shuts its services down before it exits, with status 0. uvicorn raised the
+    signal again once it stopped serving, which ended the process there and then
+    (SIGTERM) or cancelled the shut-down (SIGINT): the extraction processes were left
+    reading until they noticed, the jobs in hand not handed back."""
+    client = _client(server)
+    for path in _batch(tmp_path)[:2]:
+        upload(client, path, metadata(language="chi_sim"))
+    eventually(lambda: client.get("/ingest/jobs", params={"status": "running"}).json(),
+               timeout_s=60, interval_s=0.05, what="no job started running")
+    assert server.extraction_processes()
+    server.kill_server_only(signum)
+    assert server.sessions[-1].returncode == 0
+    assert server.extraction_processes() == []

@@ -10,10 +10,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
+import msgspec
 import pytest
 
 from services.common.clients import ServiceClient, segment
+from services.common.clients.ingest import IngestClient
+from services.common.contracts.ingest import FixityRun
+from services.common.contracts.registry import FixityFinding
 from services.common.errors import DependencyUnavailable, Forbidden, PeerFailed
 
 OK = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
@@ -123,3 +128,27 @@ async def test_a_peer_that_answers_not_ready_fails_the_readiness_check() -> None
     assert raised.value.code == "registry_not_ready"
     assert "is not ready (503)" in raised.value.detail
     assert "registry.database" not in raised.value.detail  # its checks stay its own
+
+
+async def test_a_reply_with_fields_a_newer_release_added_is_read_without_them() -> None:
+    """During a rolling upgrade an older command line or service reads a newer one's
+    replies: a field it does not know (here a fixity finding's, and the run's) is left
+    out, where it failed the whole answer (``forbid_unknown_fields``)."""
+    at = datetime(2026, 12, 7, 9, 30, tzinfo=UTC)
+    run = FixityRun(run_id="r1", status="done", trigger="manual", started_by="li",
+                    started_at=at, updated_at=at, finished_at=at, documents_total=1,
+                    documents_checked=1, bytes_hashed=10, error=None, findings=[
+                        FixityFinding(kind="original_altered", detail="altered",
+                                      document_id="d1", recorded_bytes=10)])
+    newer = msgspec.json.decode(msgspec.json.encode(run))
+    newer["quarantined"] = 1
+    newer["findings"][0]["quarantined_at"] = "2026-12-07T09:31:00Z"
+    body = msgspec.json.encode(newer)
+    async with _client_of(_answering(b"200 OK", b"application/json", body),
+                          name="ingest") as peer:
+        client = IngestClient(str(peer.http.base_url), service_token=lambda: "t",
+                              name="ingest")
+        try:
+            assert await client.fixity_run("token", "r1") == run
+        finally:
+            await client.close()

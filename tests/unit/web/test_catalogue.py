@@ -10,6 +10,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from services.common.audit_actions import ACTION_NAMES, ALL_ACTION_NAMES
 from services.common.contracts.inventory import (
     BOX_STATE_NAMES,
     INVENTORY_STATUS_NAMES,
@@ -25,7 +26,6 @@ from services.common.models import (
     SECURITY_LEVEL_NAMES,
 )
 from services.registry.destruction.rules import LABELS, WITHHELD_LABELS
-from services.web.audit_actions import ACTION_NAMES, ALL_ACTION_NAMES
 from services.web.audit_page import DETAIL_NAMES, WORDED_VALUES
 from services.web.corrections_page import CORRECTION_STATUS_NAMES, YES_NO
 from services.web.document_page import (

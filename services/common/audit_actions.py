@@ -1,5 +1,5 @@
 """The audit log's actions by the names staff use: one table for the audit log page, a
-document's history and the catalogue check, with no page's imports, so each can read it."""
+document's history, the catalogue check and ``archive audit list``."""
 
 from __future__ import annotations
 
