@@ -142,7 +142,8 @@ class InventoryService(FeatureService):
     async def checklist_pdf(self, principal: Principal, inventory_id: str) -> bytes:
         inventory = await self.get(principal, inventory_id)
         return await printed(self.store, checklist.pdf, inventory, self.clock.zone,
-                             naming=[inventory.started_by])
+                             naming=[inventory.started_by,
+                                     *filter(None, [inventory.completed_by])])
 
     async def record_check(self, principal: Principal, new: NewConditionCheck
                            ) -> ConditionCheck:
