@@ -104,6 +104,17 @@ class HandoverPages(Controller):
         return streamed_attachment(tar_stream(info, IngestSource(ingest, token)),
                                    Bag(info).name, "tar")
 
+    @get("/transfers/{transfer_id:str}/transfer-list.pdf",
+         operation_id="transferOutListPdf")
+    async def transfer_out_list_pdf(self, transfer_id: FromPath[str],
+                                    reader: NamedDependency[Reader],
+                                    registry: NamedDependency[RegistryReader]
+                                    ) -> Response[bytes]:
+        """The list of a transfer out (移出清单) for both sides to sign, through the pages."""
+        content = await hidden_if_refused(registry.transfer_out_list(reader.token,
+                                                                     transfer_id))
+        return attachment(content, f"transfer-out-list-{name_part(transfer_id)}", "pdf")
+
     @get("/new", operation_id="newHandoverPage")
     async def new(self, page: NamedDependency[Page], registry: NamedDependency[RegistryReader],
                   household: FromQuery[str] = "") -> Response[str]:

@@ -418,6 +418,34 @@ def test_an_archivist_downloads_the_transfers_bag_from_the_pages(archive: Archiv
         assert browser.get(_bag_url({"transfer_id": "no-such-transfer"})).status_code == 404
 
 
+def test_a_transfer_out_prints_its_list_for_both_sides_to_sign_from_the_pages(
+        archive: Archive) -> None:
+    """O1: paper that leaves the archive is signed for, as a handover is: the list of a
+    transfer out, two copies, each naming the recipient and the reason, listing the
+    documents and leaving a line for each side to sign; linked from the handovers page."""
+    documents = [archive.file(household="A-1408", title="二装审批表")]
+    transfer = _transferred(archive, documents)
+    url = f"/ui/handovers/transfers/{transfer['transfer_id']}/transfer-list.pdf"
+    with closing(signed_in(archive.server.url, "zhao")) as browser:
+        assert url in browser.get("/ui/handovers").text
+        printed = browser.get(url)
+    assert printed.status_code == 200, printed.text
+    assert printed.headers["content-type"] == "application/pdf"
+    pages = [" ".join(page.get_textpage().get_text_range().split())
+             for page in pypdfium2.PdfDocument(printed.content)]
+    assert len(pages) == 2
+    for page, copy in zip(pages, ("第一联：档案室留存", "第二联：接收单位留存"), strict=True):
+        assert copy in page
+        assert "接收单位：新物业公司档案室" in page
+        assert "移出原因：业主更换物业" in page
+        assert documents[0]["archive_no"] in page
+        assert "移出经办人：" in page
+        assert "接收单位（新物业公司档案室）接收人：" in page
+    with closing(signed_in(archive.server.url, "zhao")) as browser:
+        missing = browser.get("/ui/handovers/transfers/no-such-transfer/transfer-list.pdf")
+    assert missing.status_code == 404
+
+
 # Bit rot is simulated in the directory store's files; an S3 bucket with Object Lock lets
 # no test alter an original.
 @pytest.mark.parametrize("archive", ["sqlite-directory"], indirect=True)
