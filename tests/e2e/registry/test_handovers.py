@@ -178,6 +178,25 @@ def test_the_handover_form_sent_twice_opens_the_one_drawn_up(archive: Archive) -
     assert sent[0].headers["location"].endswith("?done=created")
 
 
+def test_the_handover_form_names_the_unit_code_typed_that_is_no_household(
+        archive: Archive) -> None:
+    """Of several households typed, the one that is none is named, so the archivist
+    knows which line to correct rather than checking them all."""
+    archive.file(household="A-1309")
+    form = {"service_centre": CENTRE, "handed_over_by": "chen", "received_by": "sun",
+            "households": "A-1309\nZ-9909", "note": "", **ARCHIVE_ROOM}
+    with closing(signed_in(archive.server.url, "wang")) as browser:
+        refused = browser.post("/ui/handovers", data={
+            "_csrf_token": browser.cookies["archive_csrf"], **form})
+    assert refused.status_code == 422
+    assert "户号 Z-9909 不存在" in refused.text
+    status, answer = _post(archive, "wang", "/registry/handovers", {
+        "service_centre": CENTRE, "handed_over_by": "chen", "received_by": "sun",
+        "households": ["A-1309", "Z-9909"]})
+    assert (status, answer["code"], answer["household"]) == (404, "unknown_household",
+                                                             "Z-9909")
+
+
 def test_a_handover_needs_two_people_and_an_archivist_receiving(archive: Archive) -> None:
     document = archive.file(household="A-1304")
     body = {"service_centre": CENTRE, "documents": [document["document_id"]]}
