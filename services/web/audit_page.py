@@ -51,7 +51,8 @@ DETAIL_NAMES = {
     "document_id": "文件编号", "documents": "文件",
     "title": "标题", "category": "类别", "version": "版本", "text_version": "文字版本",
     "user": "用户", "address": "登录地址", "catalogue": "目录", "building": "楼栋",
-    "floor": "楼层", "service_centre": "服务中心", "sha256": "SHA-256 摘要",
+    "room": "房间", "cabinet": "柜", "box": "盒", "floor": "楼层", "service_centre": "服务中心",
+    "sha256": "SHA-256 摘要",
     "digest": "签字摘要", "engine": "识别引擎", "view_only": "只读",
     # accounts
     "roles": "角色", "clearance": "密级", "department": "部门", "full_name": "姓名",

@@ -104,6 +104,17 @@ class HandoverPages(Controller):
         return streamed_attachment(tar_stream(info, IngestSource(ingest, token)),
                                    Bag(info).name, "tar")
 
+    @get("/transfers/{transfer_id:str}/transfer-list.pdf",
+         operation_id="transferOutListPdf")
+    async def transfer_out_list_pdf(self, transfer_id: FromPath[str],
+                                    reader: NamedDependency[Reader],
+                                    registry: NamedDependency[RegistryReader]
+                                    ) -> Response[bytes]:
+        """The list of a transfer out (移出清单) for both sides to sign, through the pages."""
+        content = await hidden_if_refused(registry.transfer_out_list(reader.token,
+                                                                     transfer_id))
+        return attachment(content, f"transfer-out-list-{name_part(transfer_id)}", "pdf")
+
     @get("/new", operation_id="newHandoverPage")
     async def new(self, page: NamedDependency[Page], registry: NamedDependency[RegistryReader],
                   household: FromQuery[str] = "") -> Response[str]:
@@ -125,12 +136,12 @@ class HandoverPages(Controller):
         values = {name: text(form, name, limit=MAX_NOTE) for name in HANDOVER_FIELDS}
         household = tidied_household(text(form, "household", limit=64))
         handover, problem = handover_request(values, household, chosen, offered_ids)
-        uncleared = None
+        uncleared, unknown = None, ""
         if handover is not None:
             try:
                 created = await registry.create_handover(token, handover)
             except NotFound as exc:
-                problem = exc.code
+                problem, unknown = exc.code, str(exc.extra.get("household", ""))
             except ArchiveError as exc:
                 problem, uncleared = refusal_code(exc), uncleared_signer(exc)
                 if problem == "handover_exists":  # the same form sent twice: that one
@@ -140,7 +151,8 @@ class HandoverPages(Controller):
         offered = await offered_documents(registry, token, household=household,
                                           named=offered_ids)
         return _form(page, offered=offered, chosen=set(chosen), household=household,
-                     values=values, problem=problem, uncleared=uncleared, status_code=422)
+                     values=values, problem=problem, uncleared=uncleared,
+                     unknown_household=unknown, status_code=422)
 
     @get("/{handover_id:str}", operation_id="handoverPage")
     async def handover(self, handover_id: FromPath[str], page: NamedDependency[Page],
@@ -197,13 +209,14 @@ async def _transfer_list(reader: Reader, registry: RegistryReader, handover_id: 
 def _form(page: Page, *,
           offered: list[DocumentRecord], chosen: set[str] | None, household: str,
           values: dict[str, str], problem: str, uncleared: UnclearedSigner | None = None,
-          status_code: int = 200) -> Response[str]:
+          unknown_household: str = "", status_code: int = 200) -> Response[str]:
     """``chosen`` None: every document offered is ticked; ``uncleared``: the side a
-    ``signer_not_cleared`` ``problem`` names."""
+    ``signer_not_cleared`` ``problem`` names; ``unknown_household``: the unit code typed
+    that an ``unknown_household`` ``problem`` names."""
     return page.render("handover_new.html", status_code=status_code,
                        offered=offered,
                        chosen=chosen, household=household, values=values, problem=problem,
-                       uncleared=uncleared)
+                       uncleared=uncleared, unknown_household=unknown_household)
 
 
 class CataloguePages(Controller):

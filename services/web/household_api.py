@@ -26,6 +26,7 @@ from services.common.contracts.registry import Departure, DocumentRecord, in_fil
 from services.common.errors import ArchiveError
 from services.common.names import tidied_household
 from services.common.paging import LIST_PAGE
+from services.common.retention import RETENTION_READERS
 from services.web.failures import page_token, refusal_code, see
 from services.web.forms import text
 from services.web.household_page import (
@@ -128,11 +129,13 @@ class HouseholdPages(Controller):
         waiting = await registry.corrections(page.reader.token, status="pending",
                                              household=record.household) \
             if may_change_occupants(page.reader.principal) else []
+        holds = await registry.holds(page.reader.token, status="active") \
+            if page.reader.principal.has_role(*RETENTION_READERS) else []
         return page.render("household.html", view=household_page(
             page.reader.principal, record, file.records,
             file_view(household, category=category, part=part, page=page_number),
             departures=file.departures, outcome=done,
-            pending=frozenset(pending_corrections(waiting))))
+            pending=frozenset(pending_corrections(waiting)), holds=holds))
 
     @post("/{household:str}/occupants", operation_id="changeOccupantForm")
     async def new_occupant(self, household: FromPath[str], page: NamedDependency[Page],

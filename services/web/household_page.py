@@ -37,6 +37,7 @@ from services.common.contracts.households import (
     occupancy_on,
 )
 from services.common.contracts.registry import Departure, DocumentRecord, PaperLocation, in_file
+from services.common.contracts.retention import Hold
 from services.common.errors import ValidationFailed
 from services.common.filing import FILERS
 from services.common.models import (
@@ -186,6 +187,16 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class HoldOnFile:
+    """A legal hold covering the file or some of its documents, and by what: the
+    household, a category (``category``: its name), else documents it names."""
+
+    hold: Hold
+    scope: Literal["household", "category", "documents"]
+    category: str = ""
+
+
+@dataclass(frozen=True)
 class HouseholdPage:
     household: Household
     occupants: list[OccupantLine]
@@ -226,6 +237,8 @@ class HouseholdPage:
     values: dict[str, str] = field(default_factory=dict)
     left: LeftFile = NOTHING_LEFT
     """The documents that left the file (destroyed, transferred out), on its first page."""
+    holds: list[HoldOnFile] = field(default_factory=list)
+    """The active legal holds on the file (R7, ``holds_on_file``), to who reads retention."""
 
 
 def _entry(record: DocumentRecord) -> FileEntry:
@@ -323,7 +336,8 @@ def household_page(principal: Principal, household: Household, records: list[Doc
                    outcome: Outcome | None = None, confirmation: Confirmation | None = None,
                    problem: str = "", problem_field: str = "",
                    values: dict[str, str] | None = None,
-                   pending: frozenset[int] = frozenset()) -> HouseholdPage:
+                   pending: frozenset[int] = frozenset(),
+                   holds: list[Hold] | None = None) -> HouseholdPage:
     """The page of ``household`` whose records are ``records`` (newest first, those that
     left the file too, told apart by ``departures``), as ``view`` asks: a part, a
     category, a page past the last shows the last; ``pending``, the occupancies with a
@@ -368,7 +382,30 @@ def household_page(principal: Principal, household: Household, records: list[Doc
         if principal.has_role(*FILERS) else "",
         outcome=outcome, confirmation=confirmation, problem=problem,
         problem_field=problem_field, values=values or {},
-        left=left_file(principal, records, departures or []) if view.page == 1 else NOTHING_LEFT)
+        left=left_file(principal, records, departures or []) if view.page == 1 else NOTHING_LEFT,
+        holds=holds_on_file(holds or [], household, held))
+
+
+def holds_on_file(holds: list[Hold], household: Household, records: list[DocumentRecord]
+                  ) -> list[HoldOnFile]:
+    """R7: the active holds covering the household's file or some of its documents
+    (``records``, those still in it): one on the household, one naming a document of it,
+    or one on a category it holds documents of. Said on its page, so that whoever works
+    on the file knows before a move-out, a handover or a correction that those documents
+    are kept whatever their schedule, and their household and category not corrected."""
+    numbers = {record.archive_no for record in records}
+    categories = {record.category for record in records}
+    covering = []
+    for hold in holds:
+        if hold.status != "active":
+            continue
+        if hold.household == household.household:
+            covering.append(HoldOnFile(hold, "household"))
+        elif hold.household is None and hold.category in categories:
+            covering.append(HoldOnFile(hold, "category", CATEGORY_NAMES[hold.category]))
+        elif numbers.intersection(hold.archive_nos):
+            covering.append(HoldOnFile(hold, "documents"))
+    return covering
 
 
 def outcome(household: Household, records: list[DocumentRecord], done: str,

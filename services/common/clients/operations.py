@@ -68,6 +68,13 @@ class OperationsReader(RegistryClient):
         return await self.call("POST", "/registry/transfers", Transfer, token=token,
                                json=request)
 
+    async def transfer_out_list(self, token: str, transfer_id: str) -> bytes:
+        """The list of a transfer out (移出清单) as PDF."""
+        response = await self.request(
+            "GET", f"/registry/transfers/{segment(transfer_id)}/transfer-list.pdf",
+            token=token)
+        return response.content
+
     async def transfer(self, token: str, transfer_id: str) -> Transfer:
         """A transfer out with the catalogue records of the documents ``token``'s user is
         cleared for (``items`` counts them all)."""

@@ -102,11 +102,13 @@ class HouseholdsRepository(Repository):
         return found[0] if found else None
 
     async def existing(self, code: str, *, seen: Seen | None) -> Household:
-        """The household, or ``NotFound`` (``unknown_household``): also for one not shown
-        to a caller who sees ``seen``, the same answer as a unit code never used."""
+        """The household, or ``NotFound`` (``unknown_household``, naming the ``household``
+        asked for, one of several typed): also for one not shown to a caller who sees
+        ``seen``, the same answer as a unit code never used."""
         found = await self.get(code, seen=seen)
         if found is None:
-            raise NotFound(f"no household {code}", code="unknown_household")
+            raise NotFound(f"no household {code}", code="unknown_household",
+                           extra={"household": code})
         return found
 
     async def known_since(self, codes: set[str], *, seen: Seen | None

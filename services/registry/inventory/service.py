@@ -24,6 +24,7 @@ from services.common.contracts.inventory import (
     ConditionCheck,
     Discrepancy,
     Inventory,
+    InventoryItem,
     NewConditionCheck,
     NewInventory,
 )
@@ -92,12 +93,13 @@ class InventoryService(FeatureService):
         checked_mark(mark)
         now = self.clock.now()
         async with self.store.transaction() as tx:
-            open_item(await _workable(tx, principal, inventory_id), item)
+            box = open_item(await _workable(tx, principal, inventory_id), item)
             await tx.inventory.mark(inventory_id, item, mark, by=principal.username, at=now)
+            noted = {"note": mark.note} if mark.note else {}
             await tx.journal.audit(AuditEntry(
                 action="inventory_item_checked", username=principal.username,
-                detail={"inventory_id": inventory_id, "item": item, "state": mark.state}),
-                at=now)
+                detail={"inventory_id": inventory_id, "item": item, "state": mark.state,
+                        **noted, **_box_named(box)}), at=now)
             return await _inventory(tx, principal, inventory_id)
 
     async def complete(self, principal: Principal, inventory_id: str) -> Inventory:
@@ -119,12 +121,14 @@ class InventoryService(FeatureService):
         """Close a discrepancy: what was done, by whom, when."""
         now = self.clock.now()
         async with self.store.transaction() as tx:
-            resolvable(item_of(await _workable(tx, principal, inventory_id), item))
+            box = item_of(await _workable(tx, principal, inventory_id), item)
+            resolvable(box)
             await tx.inventory.resolve(inventory_id, item, resolution,
                                        by=principal.username, at=now)
             await tx.journal.audit(AuditEntry(
                 action="discrepancy_resolved", username=principal.username,
-                detail={"inventory_id": inventory_id, "item": item}), at=now)
+                detail={"inventory_id": inventory_id, "item": item,
+                        "resolution": resolution, **_box_named(box)}), at=now)
             return await _inventory(tx, principal, inventory_id)
 
     async def discrepancies(self, principal: Principal, *, resolved: bool, limit: int,
@@ -138,7 +142,8 @@ class InventoryService(FeatureService):
     async def checklist_pdf(self, principal: Principal, inventory_id: str) -> bytes:
         inventory = await self.get(principal, inventory_id)
         return await printed(self.store, checklist.pdf, inventory, self.clock.zone,
-                             naming=[inventory.started_by])
+                             naming=[inventory.started_by,
+                                     *filter(None, [inventory.completed_by])])
 
     async def record_check(self, principal: Principal, new: NewConditionCheck
                            ) -> ConditionCheck:
@@ -213,3 +218,9 @@ async def _workable(tx: Tx, principal: Principal, inventory_id: str) -> Inventor
     """The inventory, locked until the transaction ends, if ``principal`` may mark,
     complete and resolve it (``rules.workable``)."""
     return workable(principal, await _inventory(tx, principal, inventory_id, lock=True))
+
+
+def _box_named(item: InventoryItem) -> dict[str, str]:
+    """O4: the box an entry is about, as a condition check's entry names it; the row
+    number alone says nothing once the checklist is out of sight."""
+    return dict(msgspec.to_builtins(item.location))

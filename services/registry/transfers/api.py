@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Controller, get, post
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
@@ -10,7 +10,7 @@ from litestar.status_codes import HTTP_201_CREATED
 from services.common.auth import Principal
 from services.common.contracts.operations import Transfer, TransferRequest, TransferSummary
 from services.common.operations import TRANSFER_ROLE
-from services.common.web import PageOffset, SummaryPageLimit
+from services.common.web import PageOffset, SummaryPageLimit, attachment
 from services.registry.guards import allow
 from services.registry.handovers.rules import READER_ROLES
 from services.registry.transfers.service import TransferService
@@ -38,3 +38,14 @@ class TransfersController(Controller):
     async def get_transfer(self, transfer_id: FromPath[str], principal: NamedDependency[Principal],
                            transfers: NamedDependency[TransferService]) -> Transfer:
         return await transfers.get(principal, transfer_id)
+
+    @get("/{transfer_id:str}/transfer-list.pdf", operation_id="getTransferOutListPdf",
+         guards=[allow(*READER_ROLES)], media_type="application/pdf")
+    async def transfer_out_list_pdf(self, transfer_id: FromPath[str],
+                                    principal: NamedDependency[Principal],
+                                    transfers: NamedDependency[TransferService]
+                                    ) -> Response[bytes]:
+        """The list of a transfer out (移出清单) in two copies, each with a line for the
+        archivist who sent the files and one for the recipient to sign on receipt."""
+        content = await transfers.transfer_out_list_pdf(principal, transfer_id)
+        return attachment(content, f"transfer-out-list-{transfer_id}", "pdf")

@@ -34,7 +34,8 @@ from services.registry.handovers.service import refuse_inactive
 from services.registry.households.service import seen_by
 from services.registry.journal.models import AuditEntry
 from services.registry.journal.service import JournalService
-from services.registry.store import RegistryStore, Tx
+from services.registry.store import RegistryStore, Tx, printed
+from services.registry.transfers import transfer_out_list
 
 
 class TransferService:
@@ -75,6 +76,13 @@ class TransferService:
     async def summaries(self, *, limit: int, offset: int) -> list[TransferSummary]:
         async with self.store.snapshot() as tx:
             return await tx.transfers.summaries(limit=limit, offset=offset)
+
+    async def transfer_out_list_pdf(self, principal: Principal, transfer_id: str) -> bytes:
+        """The list of what left (移出清单), two copies for both sides to sign, naming the
+        archivist by their full name; rendering runs in a thread."""
+        transfer = await self.get(principal, transfer_id)
+        return await printed(self.store, transfer_out_list.pdf, transfer, self.clock.zone,
+                             naming=[transfer.transferred_by])
 
 
 async def _chosen(tx: Tx, principal: Principal, request: TransferRequest

@@ -178,6 +178,25 @@ def test_the_handover_form_sent_twice_opens_the_one_drawn_up(archive: Archive) -
     assert sent[0].headers["location"].endswith("?done=created")
 
 
+def test_the_handover_form_names_the_unit_code_typed_that_is_no_household(
+        archive: Archive) -> None:
+    """Of several households typed, the one that is none is named, so the archivist
+    knows which line to correct rather than checking them all."""
+    archive.file(household="A-1309")
+    form = {"service_centre": CENTRE, "handed_over_by": "chen", "received_by": "sun",
+            "households": "A-1309\nZ-9909", "note": "", **ARCHIVE_ROOM}
+    with closing(signed_in(archive.server.url, "wang")) as browser:
+        refused = browser.post("/ui/handovers", data={
+            "_csrf_token": browser.cookies["archive_csrf"], **form})
+    assert refused.status_code == 422
+    assert "户号 Z-9909 不存在" in refused.text
+    status, answer = _post(archive, "wang", "/registry/handovers", {
+        "service_centre": CENTRE, "handed_over_by": "chen", "received_by": "sun",
+        "households": ["A-1309", "Z-9909"]})
+    assert (status, answer["code"], answer["household"]) == (404, "unknown_household",
+                                                             "Z-9909")
+
+
 def test_a_handover_needs_two_people_and_an_archivist_receiving(archive: Archive) -> None:
     document = archive.file(household="A-1304")
     body = {"service_centre": CENTRE, "documents": [document["document_id"]]}
@@ -416,6 +435,34 @@ def test_an_archivist_downloads_the_transfers_bag_from_the_pages(archive: Archiv
         assert "没有找到" in refused.text
     with closing(signed_in(archive.server.url, "wang")) as browser:
         assert browser.get(_bag_url({"transfer_id": "no-such-transfer"})).status_code == 404
+
+
+def test_a_transfer_out_prints_its_list_for_both_sides_to_sign_from_the_pages(
+        archive: Archive) -> None:
+    """O1: paper that leaves the archive is signed for, as a handover is: the list of a
+    transfer out, two copies, each naming the recipient and the reason, listing the
+    documents and leaving a line for each side to sign; linked from the handovers page."""
+    documents = [archive.file(household="A-1408", title="二装审批表")]
+    transfer = _transferred(archive, documents)
+    url = f"/ui/handovers/transfers/{transfer['transfer_id']}/transfer-list.pdf"
+    with closing(signed_in(archive.server.url, "zhao")) as browser:
+        assert url in browser.get("/ui/handovers").text
+        printed = browser.get(url)
+    assert printed.status_code == 200, printed.text
+    assert printed.headers["content-type"] == "application/pdf"
+    pages = [" ".join(page.get_textpage().get_text_range().split())
+             for page in pypdfium2.PdfDocument(printed.content)]
+    assert len(pages) == 2
+    for page, copy in zip(pages, ("第一联：档案室留存", "第二联：接收单位留存"), strict=True):
+        assert copy in page
+        assert "接收单位：新物业公司档案室" in page
+        assert "移出原因：业主更换物业" in page
+        assert documents[0]["archive_no"] in page
+        assert "移出经办人：" in page
+        assert "接收单位（新物业公司档案室）接收人：" in page
+    with closing(signed_in(archive.server.url, "zhao")) as browser:
+        missing = browser.get("/ui/handovers/transfers/no-such-transfer/transfer-list.pdf")
+    assert missing.status_code == 404
 
 
 # Bit rot is simulated in the directory store's files; an S3 bucket with Object Lock lets

@@ -169,3 +169,22 @@ def test_an_inventory_of_a_building_with_no_box_is_refused(shelf: Archive) -> No
         empty = _call(shelf, "POST", "/inventories", json={"building": typed})
         assert (empty.status_code, empty.json()["code"]) == (409, "no_boxes")
     assert _ok(_call(shelf, "GET", "/inventories")) == listed
+
+
+def test_the_audit_log_names_the_box_marked_and_what_was_done(shelf: Archive) -> None:
+    """O4: an entry of a mark or a resolution reads alone, as a condition check's does:
+    which box (not the checklist's row number), where a misplaced one was found, and
+    what was done about it."""
+    inventory_id = _ok(_call(shelf, "POST", "/inventories", json={}))["inventory_id"]
+    _ok(_call(shelf, "POST", f"/inventories/{inventory_id}/items/2",
+              json={"state": "misplaced", "note": "在5号柜找到"}))
+    _ok(_call(shelf, "POST", f"/inventories/{inventory_id}/items/2/resolve",
+              json={"resolution": "已放回12柜"}))
+    audited = _ok(_call(shelf, "GET", "/audit", "qian", params={"limit": 1000}))
+    ours = {entry["action"]: entry["detail"] for entry in audited
+            if entry["detail"].get("inventory_id") == inventory_id}
+    assert ours["inventory_item_checked"] | {"inventory_id": ""} == {
+        "inventory_id": "", "item": 2, "state": "misplaced", "note": "在5号柜找到",
+        **BOX_4}
+    assert ours["discrepancy_resolved"] | {"inventory_id": ""} == {
+        "inventory_id": "", "item": 2, "resolution": "已放回12柜", **BOX_4}

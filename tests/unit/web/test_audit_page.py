@@ -280,6 +280,21 @@ def test_a_correction_s_approvers_are_roles_named_as_the_pages_name_them() -> No
         assert coded not in _details(chinese), coded
 
 
+def test_a_box_of_an_inventory_or_condition_check_reads_in_words() -> None:
+    """O4: the box a mark, a resolution or a condition check is about, each part named."""
+    filters, _ = asked()
+    view = audit_view(filters, [entry(1, "discrepancy_resolved", document_id=None,
+                                      archive_no=None, detail={
+        "inventory_id": "i-1", "item": 2, "resolution": "已放回",
+        "building": "C", "room": "档案室", "cabinet": "C-01", "box": "C-0101"})])
+
+    chinese, english = in_both_languages(QIAN, "/ui/audit", "audit.html", view=view,
+                                         problem="", people={})
+
+    assert "楼栋：C；房间：档案室；柜：C-01；盒：C-0101" in _details(chinese)
+    assert "Building: C; Room: 档案室; Cabinet: C-01; Box: C-0101" in _details(english)
+
+
 def _details(html: str) -> str:
     return " ".join(re.findall(r'class="detail">(.*?)</td>', html, re.S))
 
