@@ -173,3 +173,15 @@ def test_an_ill_formed_household_in_the_address_is_refused_at_its_field() -> Non
     assert "地址中的户号“zz-99”不是有效的单元号" in chinese
     assert re.search(r'<input id="household"[^>]*aria-invalid="true"', chinese)
     assert asked_of("B-0502", "no-such").problem == "unknown_category"
+
+
+def test_the_filing_date_says_an_old_files_own_date_is_wanted_not_today() -> None:
+    """D8, D3: the archive number's year and the occupant's part follow ``filed_at``; the
+    form fills in today, so a cabinet of old paper filed as it stands is numbered this
+    year and put in the current occupant's part unless the archivist is told."""
+    chinese, english = _form(asked_of("", ""))
+    assert re.search(r'<input id="filed_at"[^>]*aria-describedby="filed_at-hint"', chinese)
+    hint = re.search(r'<span class="hint" id="filed_at-hint">([^<]*)</span>', chinese)
+    assert hint is not None
+    assert "扫描旧档案时请改为文件原来的归档日期" in hint.group(1)
+    assert "change this to the date they were first filed" in english
