@@ -129,7 +129,7 @@ class HouseholdPages(Controller):
         waiting = await registry.corrections(page.reader.token, status="pending",
                                              household=record.household) \
             if may_change_occupants(page.reader.principal) else []
-        holds = await registry.holds(page.reader.token, status="active") \
+        holds = await registry.holds_bearing_on(page.reader.token, record.household) \
             if page.reader.principal.has_role(*RETENTION_READERS) else []
         return page.render("household.html", view=household_page(
             page.reader.principal, record, file.records,

@@ -383,29 +383,25 @@ def household_page(principal: Principal, household: Household, records: list[Doc
         outcome=outcome, confirmation=confirmation, problem=problem,
         problem_field=problem_field, values=values or {},
         left=left_file(principal, records, departures or []) if view.page == 1 else NOTHING_LEFT,
-        holds=holds_on_file(holds or [], household, held))
+        holds=holds_on_file(holds or []))
 
 
-def holds_on_file(holds: list[Hold], household: Household, records: list[DocumentRecord]
-                  ) -> list[HoldOnFile]:
-    """R7: the active holds covering the household's file or some of its documents
-    (``records``, those still in it): one on the household, one naming a document of it,
-    or one on a category it holds documents of. Said on its page, so that whoever works
-    on the file knows before a move-out, a handover or a correction that those documents
-    are kept whatever their schedule, and their household and category not corrected."""
-    numbers = {record.archive_no for record in records}
-    categories = {record.category for record in records}
-    covering = []
-    for hold in holds:
-        if hold.status != "active":
-            continue
-        if hold.household == household.household:
-            covering.append(HoldOnFile(hold, "household"))
-        elif hold.household is None and hold.category in categories:
-            covering.append(HoldOnFile(hold, "category", CATEGORY_NAMES[hold.category]))
-        elif numbers.intersection(hold.archive_nos):
-            covering.append(HoldOnFile(hold, "documents"))
-    return covering
+def holds_on_file(holds: list[Hold]) -> list[HoldOnFile]:
+    """R7: the active holds bearing on the household's file, as the registry answers them
+    (``GET /registry/holds?household=``: on the household, on a category it holds
+    documents of, or naming documents of it), each said by what it holds. Said on its
+    page, so that whoever works on the file knows before a move-out, a handover or a
+    correction that those documents are kept whatever their schedule, and their household
+    and category not corrected."""
+    return [_on_file(hold) for hold in holds]
+
+
+def _on_file(hold: Hold) -> HoldOnFile:
+    if hold.household is not None:
+        return HoldOnFile(hold, "household")
+    if hold.category is not None:
+        return HoldOnFile(hold, "category", CATEGORY_NAMES[hold.category])
+    return HoldOnFile(hold, "documents")
 
 
 def outcome(household: Household, records: list[DocumentRecord], done: str,

@@ -27,7 +27,7 @@ from services.common.contracts.retention import (
     SweepRequest,
     SweepSummary,
 )
-from services.common.paging import LIST_PAGE
+from services.common.paging import LIST_PAGE, MAX_SUMMARY_PAGE
 
 SweepMove = Literal["approve", "reject"]
 RegisterFile = Literal["pdf", "csv"]
@@ -138,6 +138,13 @@ class RetentionReader(RegistryClient):
             params["status"] = status
         return await self.call("GET", "/registry/holds", list[Hold], token=token,
                                params=params)
+
+    async def holds_bearing_on(self, token: str, household: str) -> list[Hold]:
+        """Every active hold bearing on ``household``'s file (R7), newest first, however
+        many holds the archive has (``GET /registry/holds?household=``)."""
+        return await self.every("/registry/holds", list[Hold], page_size=MAX_SUMMARY_PAGE,
+                                token=token, params={"status": "active",
+                                                     "household": household})
 
     async def place_hold(self, token: str, hold: NewHold) -> Hold:
         return await self.call("POST", "/registry/holds", Hold, token=token, json=hold)

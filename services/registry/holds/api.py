@@ -11,6 +11,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from services.common.auth import Principal
 from services.common.contracts.retention import Hold, HoldStatus
+from services.common.models import HOUSEHOLD_PATTERN
 from services.common.retention import HOLD_ROLE, RETENTION_READERS
 from services.common.web import PageOffset, SummaryPageLimit
 from services.registry.guards import allow
@@ -43,9 +44,12 @@ class HoldsController(Controller):
                          holds: NamedDependency[HoldsService],
                          status: Annotated[HoldStatus | None, QueryParameter()] = None,
                          document_id: Annotated[str | None, QueryParameter()] = None,
+                         household: Annotated[str | None,
+                                              QueryParameter(pattern=HOUSEHOLD_PATTERN)] = None,
                          limit: SummaryPageLimit = 100, offset: PageOffset = 0) -> list[Hold]:
-        """Holds, newest first; ``document_id``: those covering that document. Documents
-        the caller may not know of are left out of ``documents`` and counted in
+        """Holds, newest first; ``document_id``: those covering that document;
+        ``household``: those bearing on that household's file (``HoldsService.holds``).
+        Documents the caller may not know of are left out of ``documents`` and counted in
         ``documents_withheld``."""
-        return await holds.holds(principal, status=status,
-                                 document_id=document_id, limit=limit, offset=offset)
+        return await holds.holds(principal, status=status, document_id=document_id,
+                                 household=household, limit=limit, offset=offset)

@@ -42,6 +42,25 @@ def _filter_matches(household: Any, category: Any) -> sa.ColumnElement[bool]:
         sa.or_(legal_holds.c.category.is_(None), legal_holds.c.category == category))
 
 
+def _present(access: AccessFilter) -> sa.ColumnElement[bool]:
+    """A document the archive holds now (not destroyed nor transferred out) that
+    ``access`` lets its reader see."""
+    return sa.and_(documents.c.status == HELD_STATUS, visible_to(access))
+
+
+def _bearing_on(household: str, access: AccessFilter) -> sa.ColumnElement[bool]:
+    """Holds placed on ``household`` (covering what is filed there later too), or covering
+    now a document of it that ``access`` lets the reader see, by naming it or by its
+    category."""
+    of_household = sa.and_(documents.c.household == household, _present(access))
+    naming = sa.exists().where(
+        legal_hold_documents.c.hold_id == legal_holds.c.hold_id,
+        legal_hold_documents.c.document_id == documents.c.document_id, of_household)
+    by_category = sa.and_(legal_holds.c.household.is_(None), sa.exists().where(
+        documents.c.category == legal_holds.c.category, of_household))
+    return sa.or_(legal_holds.c.household == household, naming, by_category)
+
+
 class HoldsRepository(Repository):
     async def insert(self, hold: Hold) -> None:
         await self.conn.execute(legal_holds.insert().values(
@@ -79,12 +98,16 @@ class HoldsRepository(Repository):
         return (await self._with_documents([row]))[0]
 
     async def holds(self, *, status: HoldStatus | None, document_id: str | None,
+                    bearing_on: tuple[str, AccessFilter] | None = None,
                     limit: int, offset: int) -> list[Hold]:
+        """``bearing_on``: a household and the reader's access (``HoldsService.holds``)."""
         query = sa.select(legal_holds)
         if status is not None:
             query = query.where(legal_holds.c.status == status)
         if document_id is not None:
             query = query.where(await self._covering(document_id))
+        if bearing_on is not None:
+            query = query.where(_bearing_on(*bearing_on))
         rows = (await self.conn.execute(query.order_by(
             legal_holds.c.placed_at.desc(), legal_holds.c.hold_id).limit(limit)
             .offset(offset))).mappings().all()
@@ -166,7 +189,7 @@ class HoldsRepository(Repository):
         caller see: counted inside the query, so the count says nothing of the others."""
         if hold.status != "active":
             return 0
-        present = sa.and_(documents.c.status == HELD_STATUS, visible_to(access))
+        present = _present(access)
         by_name = (sa.select(sa.func.count()).select_from(legal_hold_documents)
                    .join(documents,
                          documents.c.document_id == legal_hold_documents.c.document_id)

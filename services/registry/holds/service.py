@@ -132,15 +132,24 @@ class HoldsService:
         await self.journal.refuse(principal, "hold_released", refusal)
 
     async def holds(self, principal: Principal, *, status: HoldStatus | None,
-                    document_id: str | None, limit: int, offset: int) -> list[Hold]:
+                    document_id: str | None, household: str | None = None, limit: int,
+                    offset: int) -> list[Hold]:
         """Holds, newest first, each listing only the documents the reader may know of;
-        asked about a document they may not, none."""
+        asked about a document they may not, none. ``household``: the holds bearing on its
+        file, as its page says them (R7): placed on the household, or covering now a
+        document of it the reader may see, by naming it or by its category. A category
+        hold covering none of its documents is left out: it bears on every household
+        alike, and said on each page it would say of files holding nothing of the
+        category that they are held. Counted up to the reader's clearance, as
+        ``covers_now`` is, so that the list does not tell of documents above it."""
         async with self.store.transaction() as tx:
             if document_id is not None and not await visible_to(tx.documents, principal,
                                                                 [document_id]):
                 return []
-            found = await tx.holds.holds(status=status, document_id=document_id,
-                                         limit=limit, offset=offset)
+            found = await tx.holds.holds(
+                status=status, document_id=document_id,
+                bearing_on=None if household is None else (household, access_filter(principal)),
+                limit=limit, offset=offset)
             return [await hold_for(tx, principal, hold) for hold in found]
 
 

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from services.common.clock import FixedClock
+from services.common.paging import LIST_PAGE
 from tests.e2e.registry.conftest import opened, registered
 from tests.fixtures.app import ArchiveServer, StartServer, module_archive_server
 from tests.support.pages import signed_in
@@ -30,6 +31,23 @@ def archivist(server: ArchiveServer) -> httpx.Client:
 def _filed(server: ArchiveServer, household: str, filed_at: str) -> dict[str, Any]:
     return registered(server, household=household, category="payment",
                  title=f"{filed_at} 物业费收据", filed_at=filed_at)
+
+
+def test_a_hold_on_the_household_is_said_however_many_holds_the_archive_has(
+        server: ArchiveServer, archivist: httpx.Client, wang: httpx.Client) -> None:
+    """R7: the page names the holds bearing on the household, not those among the
+    archive's newest hundred: one placed before a hundred others elsewhere is said."""
+    opened(archivist, "C-0901", "张伟", "2015-03-01")
+    with server.client(server.add_user("qian", "compliance")) as compliance:
+        for reason, household in [("物业纠纷诉讼保全", "C-0901")] + [
+                (f"他户保全{n}", f"D-{n:04d}") for n in range(1, LIST_PAGE + 1)]:
+            placed = compliance.post("/registry/holds",
+                                     json={"reason": reason, "household": household})
+            assert placed.status_code == 201, placed.text
+    shown = wang.get("/ui/households/C-0901")
+    assert "这一户的档案有文件处于法律保全中" in shown.text
+    assert "物业纠纷诉讼保全" in shown.text
+    assert "他户保全" not in shown.text
 
 
 def _posted(browser: httpx.Client, household: str, form: str, **fields: str) -> httpx.Response:

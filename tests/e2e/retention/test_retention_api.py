@@ -189,6 +189,21 @@ def test_a_household_hold_covers_nothing_until_a_document_is_filed_there(
     assert released.json()["covers_now"] == 0
 
 
+def test_the_holds_bearing_on_a_household_are_listed_by_its_code(shared: Archive) -> None:
+    """``household=`` lists the holds on the household's file (R7); a code no household
+    could have is refused with its reason, not answered as holding none."""
+    archive = shared
+    filed = archive.file(household="A-1287")
+    on_file = _post(archive, "qian", "/registry/holds",
+                    {"reason": "诉讼保全", "documents": [filed["document_id"]]}).json()
+    _post(archive, "qian", "/registry/holds", {"reason": "他户保全", "household": "A-1286"})
+    with archive.as_("qian") as client:
+        listed = client.get("/registry/holds", params={"household": "A-1287"})
+        refused = client.get("/registry/holds", params={"household": "A-12O7"})
+    assert [hold["hold_id"] for hold in listed.json()] == [on_file["hold_id"]]
+    assert (refused.status_code, refused.json()["code"]) == (400, "invalid_request")
+
+
 def _hold_form(browser: httpx.Client, **fields: str) -> httpx.Response:
     csrf = re.search(r'name="csrf-token" content="([^"]+)"', browser.get("/ui/holds").text)
     assert csrf is not None
