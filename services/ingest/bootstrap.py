@@ -262,7 +262,10 @@ async def run_workers(settings: Settings, codec: TokenCodec, clock: Clock, *,
                       registry_url: str, stop: asyncio.Event,
                       concurrency: int | None = None) -> None:
     """``archive worker``: workers apart from the API servers, until ``stop`` is set; a
-    database that cannot be reached yet is waited for (``stop`` ends the wait)."""
+    database that cannot be reached yet is waited for (``stop`` ends the wait). What they
+    use is checked at start as ``archive serve`` checks it: the OCR models, then the object
+    store's keys (after the database, as ``start`` in ``build``)."""
+    ocr = ocr_engine(settings)
     url = settings.database_url_for("ingest")
     engine, queue = open_queue(settings, clock)
     registry = RegistryClient(registry_url, name="registry",
@@ -272,8 +275,10 @@ async def run_workers(settings: Settings, codec: TokenCodec, clock: Clock, *,
                 prepare_database(engine, url, "ingest", embedded=settings.embedded,
                                  wait=True), stop):
             return
-        workers = build_workers(settings, queue, open_object_store(settings),
-                                registry, concurrency=concurrency)
+        store = open_object_store(settings)
+        await _not_refused(store)
+        workers = build_workers(settings, queue, store, registry, engine=ocr,
+                                concurrency=concurrency)
         workers.start()
         try:
             await stop.wait()

@@ -92,14 +92,21 @@ def test_a_database_that_refuses_the_connection_is_one_line_in_serve_and_migrate
             assert "wrong" not in result.stderr  # the password is never shown
 
 
-def test_an_object_store_refusing_the_keys_is_one_line_in_serve(
-        tmp_path: Path, seaweedfs_s3: S3Server) -> None:
+@pytest.mark.parametrize("argv", [["serve", "--port", "0"], ["worker", "--concurrency", "1"]],
+                         ids=["serve", "worker"])
+def test_an_object_store_refusing_the_keys_is_one_line_in_serve_and_worker(
+        tmp_path: Path, seaweedfs_s3: S3Server, argv: list[str]) -> None:
     """As a database refusing its password: waiting would not change it. (One that does
-    not answer is waited for: uploads and jobs wait, and /ready says so.)"""
-    served = run(["serve", "--port", str(free_port())], tmp_path, env={
-        "ARCHIVE_S3_ENDPOINT": seaweedfs_s3.endpoint,
-        "ARCHIVE_S3_ACCESS_KEY": seaweedfs_s3.access_key,
-        "ARCHIVE_S3_SECRET_KEY": "not-the-secret-key", "ARCHIVE_S3_BUCKET": unique_bucket()})
+    not answer is waited for: uploads and jobs wait, and /ready says so.) The worker
+    started and ran on, its jobs failing later."""
+    if argv[-1] == "0":
+        argv[-1] = str(free_port())
+    env = {"ARCHIVE_S3_ENDPOINT": seaweedfs_s3.endpoint,
+           "ARCHIVE_S3_ACCESS_KEY": seaweedfs_s3.access_key,
+           "ARCHIVE_S3_SECRET_KEY": "not-the-secret-key", "ARCHIVE_S3_BUCKET": unique_bucket()}
+    if argv[0] == "worker":  # it warns that nothing answers there, and goes on
+        env["ARCHIVE_REGISTRY_URL"] = f"http://127.0.0.1:{free_port()}"
+    served = run(argv, tmp_path, env=env)
     assert served.returncode == 1, served.stderr
     assert "Traceback" not in served.stderr
     said = served.stderr.strip().splitlines()[-1]  # after the log's lines of the start
@@ -315,6 +322,21 @@ def test_a_registry_address_where_something_else_answers_stops_the_start_in_one_
         f"{serves}; set ARCHIVE_REGISTRY_URL to where 'archive serve --service registry' "
         "(or 'archive serve') answers, or the router in front of the services "
         "(deploy/nginx.conf)"], result.stderr
+
+
+def test_a_worker_without_the_ocr_models_says_so_before_it_waits_for_its_database(
+        tmp_path: Path) -> None:
+    """As 'archive serve' does: it waited for the database, then said it."""
+    (tmp_path / "tessdata").mkdir()
+    result = run(["worker", "--concurrency", "1"], tmp_path, timeout=30, env={
+        "ARCHIVE_DATABASE_URL": _unreachable_postgresql(), "ARCHIVE_SECRET_KEY": SHARED_KEY,
+        "ARCHIVE_REGISTRY_URL": f"http://127.0.0.1:{free_port()}",
+        "TESSDATA_PREFIX": str(tmp_path / "tessdata")})
+    assert result.returncode == 1, result.stderr
+    said = result.stderr.strip().splitlines()[-1]
+    assert f"in {tmp_path / 'tessdata'}" in said, said
+    assert "TESSDATA_PREFIX" in said, said
+    assert "waiting for the ingest database" not in result.stderr
 
 
 @pytest.fixture
