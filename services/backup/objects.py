@@ -37,6 +37,9 @@ CONCURRENT = 16
 """Objects copied at once: most of an object's time is waiting, for a store's round
 trip or for a fsync (concurrent fsyncs share the filesystem's journal commits), so
 copies overlap; measured in ``bench/backup.py``."""
+READS = 3
+"""How often an object whose bytes do not hash to what the store recorded is read before
+it is reported *altered* (a rewrite in the middle of a read is not an alteration)."""
 IO_THREADS = 2 * CONCURRENT
 """Threads for a run's blocking file work (``use_io_threads``); asyncio's default pool
 has only the cores + 4, which capped the copies at about 6 at once, however many ran."""
@@ -130,19 +133,17 @@ class ObjectsOut:
 
     async def _copy(self, found: Listed) -> None:
         key = found.key
-        expected = _expected(key, found.info)
         path = self.backup.staging_dir / f"{uuid.uuid4().hex}.part"
         try:
-            sha256, size = await self._download(key, path)
-        except NotFound:
-            self.vanished.add(key)
-            await asyncio.to_thread(path.unlink, missing_ok=True)
-            return
+            read = await self._read_as_recorded(found, path)
         except BaseException:
             await asyncio.to_thread(path.unlink, missing_ok=True)
             raise
-        if expected is not None and sha256 != expected:
-            self.altered.add(key)
+        if read is None:
+            self.vanished.add(key)
+            await asyncio.to_thread(path.unlink, missing_ok=True)
+            return
+        found, sha256, size = read
         if sha256 in self.present:
             await asyncio.to_thread(path.unlink, missing_ok=True)
         else:
@@ -158,6 +159,32 @@ class ObjectsOut:
             self.bytes_copied += size
         self._record(msgspec.structs.replace(
             found, info=msgspec.structs.replace(found.info, size=size)), sha256)
+
+    async def _read_as_recorded(self, found: Listed, path: Path
+                                ) -> tuple[Listed, str, int] | None:
+        """The object's bytes downloaded into ``path``: the object as last described, their
+        SHA-256 and size; None if it is gone. Bytes that do not hash to what the store
+        recorded are read again as the store describes the object now: an object rewritten
+        meanwhile (the retention follower's cursor, ``state/``, is rewritten as it goes;
+        its recorded hash and its bytes are replaced one after the other) is copied as it
+        now is; bytes that still differ after ``READS`` reads are *altered*."""
+        for read in range(1, READS + 1):
+            try:
+                sha256, size = await self._download(found.key, path)
+            except NotFound:
+                return None
+            expected = _expected(found.key, found.info)
+            if expected is None or sha256 == expected:
+                return found, sha256, size
+            if read == READS:
+                break
+            info = await self.store.head(found.key)
+            if info is None:
+                return None
+            found = msgspec.structs.replace(found, info=info)
+            await asyncio.to_thread(path.unlink)
+        self.altered.add(found.key)
+        return found, sha256, size
 
     async def _download(self, key: str, path: Path) -> tuple[str, int]:
         sha256, size = await self.store.download(key, path)
