@@ -337,13 +337,13 @@ def test_archive_sweep_names_the_documents_due_it_leaves_out_on_loan(archive: Ar
 
 
 def test_an_old_active_hold_is_on_the_holds_page_however_many_holds_follow_it(
-        shared: Archive) -> None:
-    """R7: a hold placed before a page of others is still listed (active ones first,
-    ``LIST_PAGE`` a page, through the pager) and released from its row."""
-    archive = shared
+        archive: Archive) -> None:
+    """R7: a hold placed a day before a page of others is still listed (active ones
+    first, ``LIST_PAGE`` a page, through the pager) and released from its row."""
     with archive.as_("qian") as client:
         old = client.post("/registry/holds", json={"reason": "早年诉讼保全", "household": "E-0001"})
         assert old.status_code == 201, old.text
+        archive.clock.advance(timedelta(days=1))
         for number in range(1, LIST_PAGE + 1):
             newer = client.post("/registry/holds", json={"reason": f"后来的保全{number}",
                                                          "household": f"E-{number + 1:04d}"})
