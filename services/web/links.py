@@ -53,6 +53,14 @@ def sweep_url(sweep_id: str, *, at: str | None = None) -> str:
         f"?item={quote(at, safe='')}#item-{at}" if at else "")
 
 
+HOLDS_URL = f"{PAGES_PREFIX}/holds"
+
+
+def hold_url(hold_id: str) -> str:
+    """The holds page at an active hold's row, on the page of them holding it."""
+    return address(HOLDS_URL, {"hold": hold_id}) + f"#hold-{hold_id}"
+
+
 def destruction_url(destruction_id: str) -> str:
     return f"{PAGES_PREFIX}/destructions/{segment(destruction_id)}"
 

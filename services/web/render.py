@@ -30,7 +30,7 @@ from services.common.names import says_it_is_a_building
 from services.web.assets import static_url
 from services.web.cookies import LANGUAGE
 from services.web.limits import LIMITS
-from services.web.links import document_url, household_url
+from services.web.links import document_url, hold_url, household_url
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -202,6 +202,7 @@ def _environment(translations: NullTranslations) -> Environment:
         PERSON_AND_DEPARTMENT_FORM)
     environment.globals["document_url"] = document_url
     environment.globals["household_url"] = household_url
+    environment.globals["hold_url"] = hold_url
     environment.globals["static_url"] = static_url
     return environment
 

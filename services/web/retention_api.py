@@ -5,6 +5,7 @@ not read retention gets the same not-found page as for what does not exist."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import date
 from typing import Annotated, Any
@@ -25,6 +26,7 @@ from services.common.contracts.retention import (
 )
 from services.common.errors import ArchiveError, Forbidden, NotFound
 from services.common.names import tidied_household
+from services.common.paging import LIST_PAGE
 from services.common.web import PAGES_PREFIX, attachment, name_part
 from services.web.failures import (
     answered,
@@ -36,19 +38,23 @@ from services.web.failures import (
     see,
 )
 from services.web.forms import FORM, PageForm, text, texts
-from services.web.links import destruction_url, sweep_url
+from services.web.links import HOLDS_URL, destruction_url, sweep_url
 from services.web.names import CATEGORY_BY_CODE, CLASS_BY_CODE
 from services.web.page import Page, PageNumber
+from services.web.pager import asked_page, rows_before
 from services.web.retention_page import (
     DECISION_NAMES,
+    FIRST_HOLDS_PAGES,
     SWEEP_STATUS_NAMES,
+    HoldsPages,
     abilities,
+    active_holds,
     destroyed_lines,
     destruction_page,
-    hold_lines,
     may_read,
     may_read_register,
     placed_outcome,
+    released_holds,
     schedule_lines,
     sweep_page,
     unknown_archive_nos,
@@ -57,7 +63,6 @@ from services.web.session import Reader
 from services.web.signing import SignatureForm, signed
 
 RETENTION_URL = f"{PAGES_PREFIX}/retention"
-HOLDS_URL = f"{PAGES_PREFIX}/holds"
 DECISIONS = ("destroy", "keep", "reappraise")
 
 
@@ -274,15 +279,22 @@ SHOWN_HELD_DOCUMENTS = 10
 
 
 async def _holds_page(page: Page, registry: RegistryReader, form: HoldForm, *,
-                      refused: str | None = None, destroyed: object = None,
-                      unknown: object = None, status_code: int = 200) -> Response[str]:
-    """The holds page, its form filled with ``form`` (what was typed, when refused), and
-    the destroyed or unknown documents a refusal names (``destroyed``, ``unknown``, as
-    the registry lists them)."""
+                      pages: HoldsPages = FIRST_HOLDS_PAGES, refused: str | None = None,
+                      destroyed: object = None, unknown: object = None,
+                      status_code: int = 200) -> Response[str]:
+    """The holds page at ``pages``, its form filled with ``form`` (what was typed, when
+    refused), and the destroyed or unknown documents a refusal names (``destroyed``,
+    ``unknown``, as the registry lists them). Every active hold is read, so none hides
+    behind newer ones (R7); the released ones a page at a time."""
     token = page_token(page.reader, may_read)
-    holds = await hidden_if_refused(registry.holds(token))
+    active, released = await asyncio.gather(
+        hidden_if_refused(registry.every_active_hold(token)),
+        hidden_if_refused(registry.holds(token, status="released", limit=LIST_PAGE + 1,
+                                         offset=rows_before(pages.released_page))))
     shown = {} if refused is None else {"refused": refused, "done": ""}
-    return page.render("holds.html", status_code=status_code, lines=hold_lines(holds),
+    return page.render("holds.html", status_code=status_code,
+                       active=active_holds(active, pages),
+                       released=released_holds(released, pages),
                        shown_documents=SHOWN_HELD_DOCUMENTS,
                        can=abilities(page.reader.principal), categories=CATEGORY_BY_CODE,
                        form=form, destroyed=destroyed_lines(destroyed),
@@ -294,17 +306,23 @@ class HoldPages(Controller):
 
     @get("/", operation_id="holdsPage")
     async def holds(self, page: NamedDependency[Page], registry: NamedDependency[RegistryReader],
-                    document: FromQuery[str] = "") -> Response[str]:
-        """Holds placed and released; ``?document=`` (an id, e.g. from a sweep's item)
-        fills the form with that document's archive number (档号), as the field asks and
-        as the folder reads; one the reader may not see stays as given."""
+                    document: FromQuery[str] = "", page_number: PageNumber = None,
+                    released_page: FromQuery[int | None] = None,
+                    hold: FromQuery[str] = "") -> Response[str]:
+        """Active holds, then released ones, ``LIST_PAGE`` a page each (``?page=``, or the
+        page holding ``?hold=``, an active hold's id; ``?released_page=``); ``?document=``
+        (an id, e.g. from a sweep's item) fills the form with that document's archive
+        number (档号), as the field asks and as the folder reads; one the reader may not
+        see stays as given."""
         token = page_token(page.reader, may_read)
         typed = document.strip()[:64]
         try:
             named = (await registry.get_document(typed, token=token)).archive_no if typed else ""
         except (NotFound, Forbidden):
             named = typed
-        return await _holds_page(page, registry, HoldForm(documents=named))
+        return await _holds_page(page, registry, HoldForm(documents=named), pages=HoldsPages(
+            page=asked_page(page_number), released_page=asked_page(released_page),
+            hold=hold[:64]))
 
     @post("/", operation_id="placeHoldForm")
     async def place(self, page: NamedDependency[Page],

@@ -41,7 +41,7 @@ from services.common.retention import (
     SWEEP_ROLES,
     WITNESS_ROLES,
 )
-from services.web.links import destruction_url, sweep_url
+from services.web.links import HOLDS_URL, address, destruction_url, sweep_url
 from services.web.names import CATEGORY_BY_CODE
 from services.web.pager import Pager, asked_page, page_count, pager, rows_before
 
@@ -358,6 +358,70 @@ def hold_lines(holds: list[Hold]) -> list[HoldLine]:
                      if hold.category else "", waiting=waiting_for_filing(hold),
                      unseen=hold.covers_unseen)
             for hold in holds]
+
+
+@dataclass(frozen=True)
+class HoldsPart:
+    """One part of the holds page, ``LIST_PAGE`` holds a page: ``lines`` those of page
+    ``page``; ``total`` the holds of the part on every page, None where not counted."""
+
+    lines: list[HoldLine]
+    page: int
+    pager: Pager
+    total: int | None = None
+
+    @property
+    def first(self) -> int:
+        """The first line shown, counted from 1."""
+        return rows_before(self.page) + 1
+
+    @property
+    def last(self) -> int:
+        """The last line shown, counted from 1."""
+        return self.first - 1 + len(self.lines)
+
+
+@dataclass(frozen=True)
+class HoldsPages:
+    """Which page of each part the address asks for: ``?page=`` the active holds (or the
+    page holding ``?hold=``, an active hold's id), ``?released_page=`` the released ones."""
+
+    page: int = 1
+    released_page: int = 1
+    hold: str = ""
+
+    def url(self, **changes: int) -> str:
+        """These pages with ``changes``, scrolled to the part changed."""
+        values = {"page": self.page, "released_page": self.released_page} | changes
+        anchor = "#released" if "released_page" in changes else "#list"
+        return address(HOLDS_URL, {name: number for name, number in values.items()
+                                   if number != 1}) + anchor
+
+
+FIRST_HOLDS_PAGES = HoldsPages()
+
+
+def active_holds(holds: list[Hold], pages: HoldsPages) -> HoldsPart:
+    """Every active hold (R7: none hidden behind newer ones), newest first, the page asked
+    for (one past the last shows the last) with the pager through them."""
+    last = page_count(len(holds), LIST_PAGE)
+    held = [hold.hold_id for hold in holds]
+    shown = (held.index(pages.hold) // LIST_PAGE + 1 if pages.hold in held
+             else min(pages.page, last))
+    first = rows_before(shown)
+    return HoldsPart(lines=hold_lines(holds[first:first + LIST_PAGE]), page=shown,
+                     pager=pager(shown, last, lambda number: pages.url(page=number)),
+                     total=len(holds))
+
+
+def released_holds(holds: list[Hold], pages: HoldsPages) -> HoldsPart:
+    """Page ``pages.released_page`` of the released holds, newest first, read with one
+    more than a page (``holds``) to know whether a next page follows."""
+    shown = pages.released_page
+    last = shown + 1 if len(holds) > LIST_PAGE else shown
+    return HoldsPart(lines=hold_lines(holds[:LIST_PAGE]), page=shown,
+                     pager=pager(shown, last,
+                                 lambda number: pages.url(released_page=number)))
 
 
 @dataclass(frozen=True)

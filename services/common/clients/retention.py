@@ -129,15 +129,21 @@ class RetentionReader(RegistryClient):
         return response.content, response.headers.get("content-type", "")
 
     async def holds(self, token: str, *, document_id: str | None = None,
-                    status: HoldStatus | None = None) -> list[Hold]:
+                    status: HoldStatus | None = None, limit: int = LIST_PAGE,
+                    offset: int = 0) -> list[Hold]:
         """Holds, newest first; ``document_id``: those covering that document."""
-        params: dict[str, str | int] = {"limit": LIST_PAGE}
+        params: dict[str, str | int] = {"limit": limit, "offset": offset}
         if document_id is not None:
             params["document_id"] = document_id
         if status is not None:
             params["status"] = status
         return await self.call("GET", "/registry/holds", list[Hold], token=token,
                                params=params)
+
+    async def every_active_hold(self, token: str) -> list[Hold]:
+        """Every active hold, newest first, however many the archive has (R7)."""
+        return await self.every("/registry/holds", list[Hold], page_size=MAX_SUMMARY_PAGE,
+                                token=token, params={"status": "active"})
 
     async def holds_bearing_on(self, token: str, household: str) -> list[Hold]:
         """Every active hold bearing on ``household``'s file (R7), newest first, however

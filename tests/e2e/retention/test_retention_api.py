@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from services.cli import main
 from services.common.clock import FixedClock
+from services.common.paging import LIST_PAGE
 from tests.e2e.retention.support import START, Archive
 from tests.fixtures.app import PASSWORD, StartServer, launch_archive_server
 from tests.support.pages import signed_in
@@ -333,3 +334,39 @@ def test_archive_sweep_names_the_documents_due_it_leaves_out_on_loan(archive: Ar
     assert started.exit_code == 0, started.output
     assert swept["archive_no"] in started.output
     assert f"not swept ({lent['archive_no']})" in started.output
+
+
+def test_an_old_active_hold_is_on_the_holds_page_however_many_holds_follow_it(
+        archive: Archive) -> None:
+    """R7: a hold placed a day before a page of others is still listed (active ones
+    first, ``LIST_PAGE`` a page, through the pager) and released from its row."""
+    with archive.as_("qian") as client:
+        old = client.post("/registry/holds", json={"reason": "早年诉讼保全", "household": "E-0001"})
+        assert old.status_code == 201, old.text
+        archive.clock.advance(timedelta(days=1))
+        for number in range(1, LIST_PAGE + 1):
+            newer = client.post("/registry/holds", json={"reason": f"后来的保全{number}",
+                                                         "household": f"E-{number + 1:04d}"})
+            assert newer.status_code == 201, newer.text
+        active = len(client.get("/registry/holds", params={"status": "active",
+                                                           "limit": 500}).json())
+    hold_id = old.json()["hold_id"]
+    with closing(signed_in(archive.server.url, "qian")) as browser:
+        first = browser.get("/ui/holds").text
+        address, shown = "/ui/holds", first
+        while f'id="hold-{hold_id}"' not in shown:
+            following = re.search(r'<a href="([^"]+)" rel="next">', shown)
+            assert following is not None, f"{address} is the last page: the hold is on none"
+            address = following[1].replace("&amp;", "&")
+            shown = browser.get(address).text
+        csrf = re.search(r'name="csrf-token" content="([^"]+)"', shown)
+        assert csrf is not None
+        released = browser.post(f"/ui/holds/{hold_id}/release",
+                                data={"_csrf_token": csrf[1], "note": "诉讼已结案"})
+    with archive.as_("qian") as client:
+        after = client.get("/registry/holds", params={"status": "released",
+                                                      "limit": 500}).json()
+    assert f"共 {active} 项有效保全" in first
+    assert "早年诉讼保全" in shown
+    assert released.status_code == 303, released.text
+    assert hold_id in [hold["hold_id"] for hold in after]

@@ -14,6 +14,7 @@ from services.common.contracts.retention import (
     DESTRUCTION_STATUS_NAMES,
     Appraisal,
     Destruction,
+    Hold,
     RegisterItem,
     RetentionSchedule,
     RetentionYears,
@@ -30,14 +31,18 @@ from services.web.navigation import layout as page_layout
 from services.web.retention_api import HoldForm
 from services.web.retention_page import (
     DECISION_NAMES,
+    FIRST_HOLDS_PAGES,
     FOLDED_CHOICES,
     MISSING_NAMES,
     SWEEP_STATUS_NAMES,
+    HoldsPages,
     abilities,
+    active_holds,
     destroyed_lines,
     destruction_page,
     may_read,
     may_read_register,
+    released_holds,
     schedule_lines,
     sweep_page,
     unknown_archive_nos,
@@ -163,7 +168,9 @@ def _holds_html(language: str, refused: str, destroyed: object = None,
     compliance = _person("compliance")
     return shared_pages().html(language, "holds.html", page_layout(  # type: ignore[arg-type]
         compliance, "/ui/holds", "token") | {
-        "lines": [], "can": abilities(compliance), "categories": CATEGORY_BY_CODE,
+        "active": active_holds([], FIRST_HOLDS_PAGES),
+        "released": released_holds([], FIRST_HOLDS_PAGES), "can": abilities(compliance),
+        "categories": CATEGORY_BY_CODE,
         "form": HoldForm(reason="诉讼", documents="1992-decoration-A-1201-0001"),
         "refused": refused, "done": done, "destroyed": destroyed_lines(destroyed),
         "unknown": unknown_archive_nos(unknown), "people": people or {}})
@@ -554,3 +561,21 @@ def test_a_released_hold_says_its_approved_documents_may_go_on_a_register_now() 
     chinese, english = (_holds_html(language, "", done="released") for language in ("zh", "en"))
     assert "现在就可以在所属清理清单的页面（保管与销毁）编入销毁清册" in chinese
     assert "may now go on a destruction register from their sweep's page" in english
+
+
+def _active_hold(number: int) -> Hold:
+    return Hold(hold_id=f"h{number}", reason=f"保全{number}", placed_by="qian",
+                placed_at=datetime(2030, 7, 29, tzinfo=UTC), status="active",
+                documents=[], household=f"E-{number:04d}", category=None)
+
+
+def test_every_active_hold_is_on_a_page_and_a_hold_asked_for_opens_its_own() -> None:
+    """R7: none hides behind newer ones; the household page's link opens its page."""
+    holds = [_active_hold(number) for number in range(LIST_PAGE + 1)]
+    first = active_holds(holds, FIRST_HOLDS_PAGES)
+    asked = active_holds(holds, HoldsPages(hold=f"h{LIST_PAGE}"))
+    past_the_last = active_holds(holds, HoldsPages(page=9))
+    assert (first.total, len(first.lines), first.pager.next_page) == (
+        LIST_PAGE + 1, LIST_PAGE, "/ui/holds?page=2#list")
+    assert (asked.page, [line.hold.hold_id for line in asked.lines]) == (2, [f"h{LIST_PAGE}"])
+    assert past_the_last.page == 2
