@@ -261,5 +261,8 @@ class CataloguePages(Controller):
                   if name in request.query_params}
         content, _ = await hidden_if_refused(registry.catalogue_file(token, wanted, params))
         stem, kind = wanted.replace("/", "-").rsplit(".", 1)
-        return attachment(content, stem, "csv" if kind == "csv" else "pdf")  # PRINTABLE
+        # The parameters in the name, so that a floor's labels and a household's are not
+        # both saved as labels.pdf (the second as "labels (1).pdf").
+        named = "-".join([stem, *(name_part(value) for value in params.values())])
+        return attachment(content, named, "csv" if kind == "csv" else "pdf")  # PRINTABLE
 

@@ -231,8 +231,8 @@ def test_the_archivist_prints_a_floors_catalogue_and_labels(
     sun.screenshot(path=screenshots / "catalogues.png", full_page=True)
     text = pdf_text(download(sun, "A 栋 13 层 案卷目录（PDF）", tmp_path))
     assert "A-1301" in text
-    labels = pdf_text(download(sun, "A 栋 13 层 卷夹标签（PDF）", tmp_path))
-    assert "A-1301" in labels
+    floor_labels = download(sun, "A 栋 13 层 卷夹标签（PDF）", tmp_path)
+    assert "A-1301" in pdf_text(floor_labels)
     sun.get_by_label("户号（如 A-1201）").fill("A-1301")
     sun.get_by_role("button", name="查看").nth(1).click()
     items = pdf_text(download(sun, "A-1301 卷内目录（PDF）", tmp_path))
@@ -243,9 +243,12 @@ def test_the_archivist_prints_a_floors_catalogue_and_labels(
     items_again = pdf_text(download(sun, "卷内目录（PDF）", tmp_path))
     assert documents["repair"]["archive_no"] in items_again
     # The household's own folder label, not its floor's sheet.
-    own_label = pdf_text(download(sun, "卷夹标签（PDF）", tmp_path))
-    assert "A-1301" in own_label
-    assert "A-1302" not in own_label
+    own_label = download(sun, "卷夹标签（PDF）", tmp_path)
+    assert "A-1301" in pdf_text(own_label)
+    assert "A-1302" not in pdf_text(own_label)
+    # Each saved under a name of its own (both were labels.pdf).
+    assert (floor_labels.name, own_label.name) == ("labels-folders-A-13.pdf",
+                                                   "labels-folders-A-1301.pdf")
     sun.goto("/ui/catalogues?household=A-12")
     expect(sun.get_by_role("alert")).to_contain_text("户号的格式应当像 A-1201")
     expect_no_serious_violations(sun)
