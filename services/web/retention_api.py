@@ -45,7 +45,6 @@ from services.web.pager import asked_page, rows_before
 from services.web.retention_page import (
     DECISION_NAMES,
     FIRST_HOLDS_PAGES,
-    SWEEP_STATUS_NAMES,
     HoldsPages,
     abilities,
     active_holds,
@@ -57,6 +56,7 @@ from services.web.retention_page import (
     released_holds,
     schedule_lines,
     sweep_page,
+    sweep_status_name,
     unknown_archive_nos,
 )
 from services.web.session import Reader
@@ -102,7 +102,7 @@ class RetentionPages(Controller):
             dry_run = await registry.start_sweep(token, SweepRequest(dry_run=True))
         return page.render("retention.html", schedule=schedule,
                            lines=schedule_lines(schedule), classes=CLASS_BY_CODE, sweeps=sweeps,
-                           category_names=CATEGORY_BY_CODE, sweep_status_names=SWEEP_STATUS_NAMES,
+                           category_names=CATEGORY_BY_CODE, sweep_status_name=sweep_status_name,
                            destruction_status_names=DESTRUCTION_STATUS_NAMES,
                            destructions=destructions, dry_run=dry_run, can=can)
 

@@ -26,6 +26,7 @@ from services.common.contracts.retention import (
     RetentionSchedule,
     Sweep,
     SweepItem,
+    SweepSummary,
     Tombstone,
 )
 from services.common.models import CATEGORY_NAMES
@@ -63,6 +64,19 @@ def item_state_name(state: str, outcome: str) -> str:
     if state == "appraisal" and outcome != "undecided":
         return DECIDED_NAME
     return ITEM_STATE_NAMES.get(state, state)
+
+
+def sweep_status_name(sweep: SweepSummary) -> str:
+    """A sweep's status in words: under appraisal with every item decided, it waits for
+    the director, as its decided items say."""
+    if sweep.awaiting_approval:
+        return DECIDED_NAME
+    return SWEEP_STATUS_NAMES.get(sweep.status, sweep.status)
+
+
+def awaiting_approval_count(sweeps: list[SweepSummary]) -> int:
+    """The sweeps waiting for the director's approval or rejection."""
+    return sum(1 for sweep in sweeps if sweep.awaiting_approval)
 
 
 REFUSED_FIELDS = {"decision_required": "decision", "opinion_required": "opinion"}

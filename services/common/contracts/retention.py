@@ -176,6 +176,14 @@ class SweepSummary(Struct):
     waiting: int = 0
     """Items approved for destruction and not destroyed yet (held, lent, on a register or
     to be put on one): the work an approved sweep still asks for."""
+    undecided: int = 0
+    """Items under appraisal two appraisers have not agreed on yet (R2); none left in a
+    sweep under appraisal, it waits for the director's approval."""
+
+    @property
+    def awaiting_approval(self) -> bool:
+        """Appraisal is complete: the director approves or rejects it next."""
+        return self.status == "appraisal" and self.undecided == 0
 
 
 DestructionStatus = Literal[

@@ -131,10 +131,15 @@ class SweepsRepository(Repository):
         waiting = sa.select(sa.func.count()).where(
             sweep_items.c.sweep_id == retention_sweeps.c.sweep_id,
             sweep_items.c.state == "waiting").scalar_subquery()
+        undecided = sa.select(sa.func.count()).where(
+            sweep_items.c.sweep_id == retention_sweeps.c.sweep_id,
+            sweep_items.c.state == "appraisal",
+            sweep_items.c.outcome == "undecided").scalar_subquery()
         query = sa.select(retention_sweeps.c.sweep_id, retention_sweeps.c.status,
                           retention_sweeps.c.as_of, retention_sweeps.c.created_by,
                           retention_sweeps.c.created_at, retention_sweeps.c.destroy_after,
-                          counted.label("items"), waiting.label("waiting"))
+                          counted.label("items"), waiting.label("waiting"),
+                          undecided.label("undecided"))
         if status is not None:
             query = query.where(retention_sweeps.c.status == status)
         return await self.newest_page(query, SweepSummary, created=retention_sweeps.c.created_at,

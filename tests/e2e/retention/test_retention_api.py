@@ -84,6 +84,31 @@ def test_approval_of_an_undecided_list_answers_409(archive: Archive) -> None:
     assert (response.status_code, response.json()["code"]) == (409, "appraisal_incomplete")
 
 
+def test_the_director_is_told_when_a_sweeps_appraisal_is_complete(archive: Archive) -> None:
+    """Beside 保管与销毁 in the director's header, and on its list of sweeps."""
+    document = archive.file()
+    sweep = archive.sweep()
+
+    def seen() -> tuple[str, str]:
+        with closing(signed_in(archive.server.url, "zhao")) as browser:
+            return browser.get("/ui/badges").text, browser.get("/ui/retention").text
+
+    counts, listing = seen()
+    assert '<span id="retention-badge" hx-swap-oob="innerHTML"></span>' in counts
+    assert "鉴定中" in listing
+    assert "待总经理审批" not in listing
+    for appraiser in ("zhou", "qian"):
+        response = _post(archive, appraiser, f"/registry/sweeps/{sweep['sweep_id']}/appraisals",
+                         {"document_id": document["document_id"], "decision": "destroy",
+                          "opinion": "经鉴定，同意"})
+        assert response.status_code == 200, response.text
+    counts, listing = seen()
+    assert "（1 份清理清单待您审批）" in counts
+    assert "鉴定完成，待总经理审批" in listing
+    with closing(signed_in(archive.server.url, "qian")) as browser:
+        assert "retention-badge" not in browser.get("/ui/badges").text
+
+
 def test_a_register_before_destroy_after_answers_409_not_yet_due(archive: Archive) -> None:
     sweep = archive.approved([archive.file()])
     response = _post(archive, "qian", "/registry/destructions",

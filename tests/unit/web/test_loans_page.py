@@ -407,7 +407,8 @@ def test_a_witness_sees_the_registers_awaiting_their_signature_with_links() -> N
     assert "现在没有等待您监销签字" in pages.html("zh", "loans.html", layout | {
         "view": nobody, "done": "", "refused": ""})
     badge = pages.html("zh", "_badges.html", {"waiting": 0, "signatures": 2,
-                                              "notices": 0, "corrections": None})
+                                              "notices": 0, "corrections": None,
+                                              "sweeps": None})
     assert "2 份销毁清册待您监销签字" in badge
 
 

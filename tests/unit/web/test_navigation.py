@@ -65,8 +65,9 @@ def test_every_page_is_drawn_in_the_layout_whose_bar_offers_signing_out() -> Non
                      r'<button type="submit">退出</button>.*</header>', drawn, re.S)
 
 
-def _counts(language: str, *, corrections: int | None) -> str:
-    values = {"waiting": 2, "signatures": 0, "notices": 1, "corrections": corrections}
+def _counts(language: str, *, corrections: int | None, sweeps: int | None = None) -> str:
+    values = {"waiting": 2, "signatures": 0, "notices": 1, "corrections": corrections,
+              "sweeps": sweeps}
     return shared_pages().html(language, "_badges.html", values)  # type: ignore[arg-type]
 
 
@@ -86,6 +87,23 @@ def test_one_answer_fills_the_counts_beside_loans_and_corrections_in_the_bar() -
     assert "（1 条未读通知）" in counts
     assert "3 corrections waiting for your decision" in _counts("en", corrections=3)
     assert "1 correction waiting for your decision" in _counts("en", corrections=1)
+
+
+def test_the_director_is_told_beside_retention_how_many_sweeps_await_their_approval(
+        ) -> None:
+    director = Principal(username="zhao", roles=("director",))
+    bar = shared_pages().html("zh", "failure.html", layout(director, "/ui/search", "t")
+                              | NOT_FOUND)
+    assert re.search(r'<a href="/ui/retention">保管与销毁<span class="badge-slot" '
+                     r'id="retention-badge"></span></a>', bar)
+    assert ('<span id="retention-badge" hx-swap-oob="innerHTML"> <span class="count '
+            'sweeps"><span aria-hidden="true">1</span><span class="visually-hidden">'
+            '（1 份清理清单待您审批）</span></span></span>') in _counts(
+        "zh", corrections=None, sweeps=1)
+    assert "2 sweeps waiting for your approval" in _counts("en", corrections=None, sweeps=2)
+    assert '<span id="retention-badge" hx-swap-oob="innerHTML"></span>' in _counts(
+        "zh", corrections=None, sweeps=0)
+    assert "retention-badge" not in _counts("zh", corrections=None)
 
 
 def test_no_count_is_shown_beside_corrections_when_none_wait_or_the_reader_does_not_decide(

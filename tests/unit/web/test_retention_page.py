@@ -28,16 +28,17 @@ from services.common.retention import WITNESS_ROLES
 from services.web.links import sweep_url
 from services.web.names import CATEGORY_BY_CODE, CLASS_BY_CODE
 from services.web.navigation import layout as page_layout
+from services.web.render import Language
 from services.web.retention_api import HoldForm
 from services.web.retention_page import (
     DECISION_NAMES,
     FIRST_HOLDS_PAGES,
     FOLDED_CHOICES,
     MISSING_NAMES,
-    SWEEP_STATUS_NAMES,
     HoldsPages,
     abilities,
     active_holds,
+    awaiting_approval_count,
     destroyed_lines,
     destruction_page,
     may_read,
@@ -45,6 +46,7 @@ from services.web.retention_page import (
     released_holds,
     schedule_lines,
     sweep_page,
+    sweep_status_name,
     unknown_archive_nos,
 )
 from tests.unit.web.conftest import shared_pages
@@ -530,29 +532,53 @@ def test_a_register_of_many_documents_is_offered_folded_all_ticked() -> None:
     assert "<details><summary>共" not in few[few.index('action="/ui/sweeps/s1/destruction"'):]
 
 
-def test_the_list_of_sweeps_says_how_many_items_an_approved_one_has_still_to_destroy() -> None:
-    """An approved sweep's work left (items held, lent or not yet destroyed) is said and
-    linked to the sweep's register form; one with nothing left reads 已批准 alone."""
+def _retention_list(language: Language, reader: Principal, sweeps: list[SweepSummary]
+                    ) -> str:
+    """The 保管与销毁 page listing ``sweeps``, as ``reader`` reads it."""
     schedule = RetentionSchedule(classes={"repair": "short"},
                                  years=RetentionYears(long=30, short=10), updated_at=None,
                                  updated_by=None)
+    return shared_pages().html(language, "retention.html", page_layout(
+        reader, "/ui/retention", "token") | {
+        "schedule": schedule, "lines": schedule_lines(schedule), "classes": CLASS_BY_CODE,
+        "sweeps": sweeps, "category_names": CATEGORY_BY_CODE,
+        "sweep_status_name": sweep_status_name,
+        "destruction_status_names": DESTRUCTION_STATUS_NAMES, "destructions": [],
+        "dry_run": None, "can": abilities(reader), "refused": "", "done": "",
+        "at": ""})
+
+
+def test_the_list_of_sweeps_says_how_many_items_an_approved_one_has_still_to_destroy() -> None:
+    """An approved sweep's work left (items held, lent or not yet destroyed) is said and
+    linked to the sweep's register form; one with nothing left reads 已批准 alone."""
     started = datetime(2030, 1, 10, 1, tzinfo=UTC)
     sweeps = [SweepSummary(sweep_id=sweep_id, status="approved", as_of=date(2030, 1, 10),
                            created_by="qian", created_at=started, items=11, waiting=waiting,
                            destroy_after=date(2030, 7, 13))
               for sweep_id, waiting in (("s1", 3), ("s0", 0))]
     compliance = _person("compliance")
-    shown = {language: shared_pages().html(language, "retention.html", page_layout(
-        compliance, "/ui/retention", "token") | {
-        "schedule": schedule, "lines": schedule_lines(schedule), "classes": CLASS_BY_CODE,
-        "sweeps": sweeps, "category_names": CATEGORY_BY_CODE,
-        "sweep_status_names": SWEEP_STATUS_NAMES,
-        "destruction_status_names": DESTRUCTION_STATUS_NAMES, "destructions": [],
-        "dry_run": None, "can": abilities(compliance), "refused": "", "done": "",
-        "at": ""}) for language in ("zh", "en")}
-    assert '已批准 · <a href="/ui/sweeps/s1#destroy">3 件待销毁</a>' in shown["zh"]
-    assert shown["zh"].count("件待销毁") == 1
-    assert "3 to destroy" in shown["en"]
+    chinese = _retention_list("zh", compliance, sweeps)
+    assert '已批准 · <a href="/ui/sweeps/s1#destroy">3 件待销毁</a>' in chinese
+    assert chinese.count("件待销毁") == 1
+    assert "3 to destroy" in _retention_list("en", compliance, sweeps)
+
+
+def test_a_sweep_whose_appraisal_is_complete_reads_as_awaiting_the_directors_approval(
+        ) -> None:
+    """Under appraisal with every item decided, a sweep waits for the director, as its own
+    page's items say; the director's top bar counts it."""
+    sweeps = [SweepSummary(sweep_id=sweep_id, status="appraisal", as_of=date(2030, 1, 10),
+                           created_by="qian", created_at=datetime(2030, 1, 10, 1, tzinfo=UTC),
+                           items=11, undecided=undecided)
+              for sweep_id, undecided in (("s1", 0), ("s0", 4))]
+    director = _person("director")
+    chinese, english = (_retention_list("zh", director, sweeps),
+                        _retention_list("en", director, sweeps))
+    assert chinese.count("鉴定完成，待总经理审批") == 1
+    assert chinese.count("鉴定中") == 1
+    assert "Appraised, awaiting the Director" in english
+    assert awaiting_approval_count(sweeps) == 1
+    assert awaiting_approval_count([msgspec.structs.replace(sweeps[0], status="approved")]) == 0
 
 
 def test_a_released_hold_says_its_approved_documents_may_go_on_a_register_now() -> None:

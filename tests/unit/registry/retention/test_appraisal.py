@@ -244,3 +244,24 @@ async def test_a_schedule_change_leaves_what_the_appraisers_decided(
         "permanent": ("permanent", None),
         "scheduled": ("short", scheduled.filed_at.replace(year=scheduled.filed_at.year + 8))}
     assert change.documents_recomputed == 1
+
+
+async def test_the_list_of_sweeps_counts_the_items_not_decided_yet(retention: Retention) -> None:
+    """A sweep whose every item two appraisers agreed on awaits the director's approval,
+    and the list of sweeps says so (the director's count in the top bar reads it)."""
+    first = await retention.file(category="repair", filed_at=date(2012, 3, 1))
+    second = await retention.file(category="repair", filed_at=date(2012, 3, 2))
+    sweep = await retention.sweep()
+
+    async def listed() -> tuple[int, bool]:
+        [summary] = await retention.services.sweeps.summaries(status=None, limit=10, offset=0)
+        return summary.undecided, summary.awaiting_approval
+
+    assert await listed() == (2, False)
+    await retention.appraise(sweep, first, "destroy", "zhou", "qian")
+    await retention.appraise(sweep, second, "keep", "zhou")
+    assert await listed() == (1, False)
+    await retention.appraise(sweep, second, "destroy", "qian")  # disagreeing: undecided
+    assert await listed() == (1, False)
+    await retention.appraise(sweep, second, "destroy", "zhou")
+    assert await listed() == (0, True)
