@@ -5,7 +5,7 @@ them (an inbox must list exactly what the registry would accept).
 Every step is given by someone cleared for every document of the loan
 (``common.clearance``): a department head without confidential clearance does not
 approve a loan of a confidential document, and a request whose chain has nobody cleared
-at some step is refused when asked (``step_nobody_gives``)."""
+at some step is refused when asked, naming those steps (``steps_nobody_gives``)."""
 
 from __future__ import annotations
 
@@ -61,24 +61,33 @@ def approval_refusal(approver: Principal, *, role: Role, borrower: str,
                              decided_by=f"gives the {STEP_NAMES[role]}'s approval")
 
 
+def steps_nobody_gives(approvals_needed: Sequence[Role], *, borrower: str,
+                       borrower_department: str, people: Iterable[Principal],
+                       levels: Sequence[SecurityLevel],
+                       earlier_approvers: Sequence[str] = ()) -> list[Role]:
+    """The steps still to give, after those ``earlier_approvers`` gave, of a loan of
+    documents of ``levels`` that none of ``people`` (the active users) may give, in
+    chain order: a request nobody could approve would wait for ever (a department
+    head's own loan when the department has no other head, or a confidential loan when
+    no head of the department is cleared for it)."""
+    everyone = list(people)
+    return [role for role in approvals_needed[len(earlier_approvers):]
+            if not any(approval_refusal(approver, role=role, borrower=borrower,
+                                        borrower_department=borrower_department,
+                                        earlier_approvers=earlier_approvers,
+                                        levels=levels) is None
+                       for approver in everyone)]
+
+
 def step_nobody_gives(approvals_needed: Sequence[Role], *, borrower: str,
                       borrower_department: str, people: Iterable[Principal],
                       levels: Sequence[SecurityLevel],
                       earlier_approvers: Sequence[str] = ()) -> Role | None:
-    """The first step still to give, after those ``earlier_approvers`` gave, of a loan
-    of documents of ``levels`` that none of ``people`` (the active users) may give, or
-    None: a request nobody could approve would wait for ever (a department head's own
-    loan when the department has no other head, or a confidential loan when no head of
-    the department is cleared for it)."""
-    everyone = list(people)
-    for role in approvals_needed[len(earlier_approvers):]:
-        if not any(approval_refusal(approver, role=role, borrower=borrower,
-                                    borrower_department=borrower_department,
-                                    earlier_approvers=earlier_approvers,
-                                    levels=levels) is None
-                   for approver in everyone):
-            return role
-    return None
+    """The first of ``steps_nobody_gives``, or None when every step has someone."""
+    steps = steps_nobody_gives(approvals_needed, borrower=borrower,
+                               borrower_department=borrower_department, people=people,
+                               levels=levels, earlier_approvers=earlier_approvers)
+    return steps[0] if steps else None
 
 
 def is_awaited_from(approver: Principal, *, status: str, approvals_needed: Sequence[Role],

@@ -130,7 +130,7 @@ class LoanPages(Controller):
         values = {name: text(form, name)
                   for name in ("kind", "purpose", "reason", "household",
                                *(f"external_{field}" for field in EXTERNAL_FIELDS))}
-        problem = _problem(documents, values)
+        problem, refusal = _problem(documents, values), {}
         if not problem:
             try:
                 loan = await registry.request_loan(page.reader.token, LoanRequest(
@@ -138,7 +138,7 @@ class LoanPages(Controller):
                     purpose=values["purpose"],
                     reason=values["reason"], external=_external(values)))
             except ArchiveError as exc:
-                problem = refusal_code(exc)
+                problem, refusal = refusal_code(exc), exc.extra
                 if problem == "already_requested" and isinstance(exc.extra.get("loan_id"), str):
                     return see(loan_url(exc.extra["loan_id"]), refused=problem)
             else:
@@ -148,7 +148,7 @@ class LoanPages(Controller):
         return page.render("loan_new.html", status_code=422, offered=offered,
                            chosen=set(documents), groups=offered_groups(offered, set(documents)),
                            household=values["household"],
-                           form=RequestForm(values, problem))
+                           form=RequestForm(values, problem, refusal))
 
     @get("/{loan_id:str}", operation_id="loanPage")
     async def loan(self, loan_id: FromPath[str], page: NamedDependency[Page],

@@ -11,6 +11,7 @@ every move again, and its refusal is shown by its code (``REFUSALS`` in the temp
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from functools import partial
@@ -75,6 +76,24 @@ class RequestForm:
 
     values: dict[str, str]
     problem: str = ""
+    refusal: Mapping[str, object] = field(default_factory=dict)
+    """The registry's refusal's details (``no_approver``: ``steps``, ``clearance_needed``)."""
+
+    @property
+    def steps_nobody_gives(self) -> list[str]:
+        """B3: the approval steps (roles) nobody but the borrower could give."""
+        steps = self.refusal.get("steps")
+        return [step for step in steps if isinstance(step, str)] \
+            if isinstance(steps, list) else []
+
+    @property
+    def clearance_needed(self) -> str:
+        """The clearance those steps' approvers lack, by its name ("" for ordinary
+        documents: then nobody else holds the role at all)."""
+        needed = self.refusal.get("clearance_needed")
+        if needed == "ordinary" or not isinstance(needed, str):
+            return ""
+        return LEVEL_BY_CODE.get(needed, "")
 
     @property
     def faulty(self) -> frozenset[str]:

@@ -31,6 +31,7 @@ from services.common.approvals import (
     approval_refusal,
     is_awaited_from,
     step_nobody_gives,
+    steps_nobody_gives,
 )
 from services.common.auth import Principal
 from services.common.clock import Clock
@@ -420,11 +421,12 @@ async def _check_someone_approves(tx: Tx, row: LoanRow, records: list[DocumentRe
     documents, to give it."""
     people = [user.principal() for user in await tx.accounts.active_people()]
     levels = [record.security for record in records]
-    role = step_nobody_gives(row.approvals_needed, borrower=row.borrower,
-                             borrower_department=row.borrower_department, people=people,
-                             levels=levels)
-    if role is None:
+    steps = steps_nobody_gives(row.approvals_needed, borrower=row.borrower,
+                               borrower_department=row.borrower_department, people=people,
+                               levels=levels)
+    if not steps:
         return
+    role = steps[0]
     needed = max(levels, key=security_rank)
     cleared = "" if needed == "ordinary" else f" cleared to {needed}"
     # The borrower is named only when they hold the step's role: they may not give it.
@@ -436,11 +438,12 @@ async def _check_someone_approves(tx: Tx, row: LoanRow, records: list[DocumentRe
         raise Conflict(f"{nobody} heads the department {row.borrower_department}, so "
                        "nobody could give the loan's first approval (B3); an admin gives "
                        f"the department another head (a manager{cleared}) first",
-                       code="no_approver", extra={"step": role, "clearance_needed": needed})
+                       code="no_approver",
+                       extra={"step": role, "steps": steps, "clearance_needed": needed})
     raise Conflict(f"{nobody} could give the {STEP_NAMES[role]}'s approval this loan needs; "
                    f"an admin gives someone that role{' and clearance' if cleared else ''} "
                    "first", code="no_approver",
-                   extra={"step": role, "clearance_needed": needed})
+                   extra={"step": role, "steps": steps, "clearance_needed": needed})
 
 
 async def _documents(tx: Tx, document_ids: list[str], principal: Principal,

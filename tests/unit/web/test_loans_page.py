@@ -492,6 +492,17 @@ def test_a_households_large_file_is_offered_by_category_those_without_a_chosen_o
     ).split("<legend>")[1].split("</fieldset>")[0]
 
 
+def test_a_request_nobody_could_approve_names_the_step_from_the_registrys_refusal() -> None:
+    refused = RequestForm({}, "no_approver", {"step": "center_head", "steps": ["center_head"],
+                                              "clearance_needed": "ordinary"})
+    assert "这笔借阅需要客户服务中心负责人审批，但除您本人以外没有人担任这一职务" in (
+        _request_form(refused))
+    confidential = RequestForm({}, "no_approver", {"steps": ["manager"],
+                                                   "clearance_needed": "confidential"})
+    assert "这笔借阅需要部门负责人审批" in _request_form(confidential)
+    assert "“机密”密级权限" in _request_form(confidential)
+
+
 def test_a_request_refused_for_a_half_filled_external_reader_marks_the_empty_fields() -> None:
     typed = {"kind": "digital", "purpose": "核对", "reason": "来电", "household": "A-1201",
              "external_name": "张伟", "external_organisation": "律师事务所",

@@ -132,6 +132,29 @@ def test_a_decision_refused_above_clearance_says_how_many_and_who_decides_in_bot
     assert all("“Confidential” clearance" in sentence for sentence in said["en"])
 
 
+def test_a_loan_nobody_could_approve_names_the_step_without_an_approver() -> None:
+    """B3: the only centre head's own loan of a document with personal information needs
+    the 客户服务中心负责人's step, which they may not give to themselves."""
+    said = {}
+    for language in ("zh", "en"):
+        refusal = Pages().environments[language].get_template("macros.html").make_module(
+            ).loan_refusal  # type: ignore[attr-defined]  # a macro is an attribute at run time
+        said[language] = [" ".join(str(refusal("no_approver", 0, needed, steps)).split())
+                          for needed, steps in (("", ["center_head"]),
+                                                ("机密", ["manager", "center_head"]))]
+    assert said["zh"] == [
+        "这笔借阅需要客户服务中心负责人审批，但除您本人以外没有人担任这一职务"
+        "（您不能审批自己的借阅）：请联系系统管理员给另一位同事加上这一角色，然后再申请。",
+        "这笔借阅需要部门负责人、客户服务中心负责人审批，但除您本人以外，担任这一职务的人"
+        "都没有这些文件所需的“机密”密级权限（或没有人担任）：请联系系统管理员提高其中一人"
+        "的密级权限，或给一位具有该权限的同事加上这一角色，然后再申请。"]
+    assert said["en"][0].startswith(
+        "This loan needs the approval of the Customer Service Centre Head, but nobody other "
+        "than you holds that role")
+    assert "the Department Head, Customer Service Centre Head, but" in said["en"][1]
+    assert "“Confidential” clearance" in said["en"][1]
+
+
 def test_typed_or_read_chinese_is_marked_chinese_on_english_pages_only() -> None:
     pages = Pages()
 

@@ -111,7 +111,7 @@ async def test_a_request_nobody_could_approve_is_refused_at_once(
     with pytest.raises(Conflict) as refused:
         await lending.request(borrower, [document])
     assert (refused.value.code, refused.value.extra) == (
-        "no_approver", {"step": step, "clearance_needed": security})
+        "no_approver", {"step": step, "steps": [step], "clearance_needed": security})
     assert await lending.sql("SELECT count(*) FROM loans") == [(0,)]
 
 
@@ -134,7 +134,18 @@ async def test_a_step_nobody_else_holds_is_refused(lending: Lending) -> None:
     with pytest.raises(Conflict) as refused:
         await lending.request("chen", [await lending.file(personal_info=True)])
     assert (refused.value.code, refused.value.extra) == (
-        "no_approver", {"step": "center_head", "clearance_needed": "ordinary"})
+        "no_approver", {"step": "center_head", "steps": ["center_head"],
+                        "clearance_needed": "ordinary"})
+
+
+async def test_a_refusal_names_every_step_nobody_but_the_borrower_could_give(
+        lending: Lending) -> None:
+    # qian is the only head of engineering; with chen gone, nobody heads the centre.
+    await lending.sql("UPDATE users SET active = false WHERE username = 'chen'")
+    with pytest.raises(Conflict) as refused:
+        await lending.request("qian", [await lending.file(personal_info=True)])
+    assert (refused.value.extra["step"], refused.value.extra["steps"]) == (
+        "manager", ["manager", "center_head"])
 
 
 REFUSED_APPROVALS: list[tuple[str, str, str, str]] = [
