@@ -27,6 +27,8 @@ from services.common.clock import COMPANY_ZONE
 from services.common.contracts.accounts import PERSON_FORM, person
 from services.common.models import DEPARTMENT_NAMES, ROLE_NAMES
 from services.common.names import says_it_is_a_building
+from services.common.refusal_words import first_sentence as first_sentence  # the filter's
+from services.common.refusal_words import refusal_words
 from services.web.assets import static_url
 from services.web.cookies import LANGUAGE
 from services.web.limits import LIMITS
@@ -166,19 +168,6 @@ def _actor(context: Context, username: str) -> str:
     return SERVICE_ACTOR if username.startswith(SERVICE_PREFIX) else _person(context, username)
 
 
-def first_sentence(words: str) -> str:
-    """The first sentence of ``words`` (Chinese: to the first 。; English: to the first
-    full stop before a space), none inside brackets (“(e.g. A-1201)”), keeping ``words``'
-    markup as it is."""
-    depth = 0
-    for at, character in enumerate(words):
-        depth += (character in "(（") - (character in ")）")
-        if depth == 0 and (character in "。！？" or (character in ".!?"
-                           and words[at + 1:at + 2] in ("", " ", "\n"))):
-            return words[:at + 1]
-    return words
-
-
 def _environment(translations: NullTranslations) -> Environment:
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
                               undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
@@ -197,6 +186,7 @@ def _environment(translations: NullTranslations) -> Environment:
     environment.filters["first_sentence"] = first_sentence
     environment.tests["said_as_a_building"] = says_it_is_a_building
     environment.globals["limits"] = LIMITS
+    environment.globals["refusal_words"] = refusal_words
     environment.globals["person_form"] = translations.gettext(PERSON_FORM)
     environment.globals["person_and_department_form"] = translations.gettext(
         PERSON_AND_DEPARTMENT_FORM)

@@ -25,6 +25,7 @@ from services.common.models import (
     ROLE_NAMES,
     SECURITY_LEVEL_NAMES,
 )
+from services.common.refusal_words import OTHERWISE, REFUSALS, REFUSED
 from services.registry.destruction.rules import LABELS, WITHHELD_LABELS
 from services.web.audit_page import DETAIL_NAMES, WORDED_VALUES
 from services.web.corrections_page import CORRECTION_STATUS_NAMES, YES_NO
@@ -112,6 +113,17 @@ def test_every_name_the_pages_translate_at_run_time_has_an_english_translation()
                      if (found := catalogue.get(name, context=TEXT_VERSION)) is None
                      or not found.string)
     assert made_by == []
+
+
+def test_every_refusal_s_words_have_an_english_translation() -> None:
+    """The pages' refusal macros say them at run time (services/common/refusal_words.py),
+    so the templates' extraction no longer finds them."""
+    catalogue = _catalogue()
+    words = {REFUSED, *OTHERWISE.values(), *(said for area in REFUSALS.values()
+                                             for said in area.values())} - {""}
+    assert len(words) > 150
+    assert sorted(said for said in words
+                  if (found := catalogue.get(said)) is None or not found.string) == []
 
 
 def test_each_role_has_one_english_name_which_sentences_use_too() -> None:
