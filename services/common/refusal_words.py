@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from services.common.contracts.registry import FINDING_NAMES
+from services.common.contracts.retention import STOP_NAMES
+
 REFUSED = "档案系统没有接受这项操作。请检查后再试，或联系档案管理员。"
 """What an area says of a code it has no words for."""
 
@@ -442,10 +445,20 @@ def refusal_areas(action: str) -> tuple[str, ...]:
     return (AUDIT_LOG_REFUSALS, own, *(area for area in REFUSAL_AREAS if area != own))
 
 
+NAMED_REFUSALS: dict[str, dict[str, str]] = {
+    action: {str(code): words for code, words in table.items()}
+    for action, table in (("download", FINDING_NAMES), ("destruction_withheld", STOP_NAMES))}
+"""Actions whose refusals' codes are worded by a table of their own, not an area's: a
+download refused for what a fixity check found, a register's item withheld."""
+
+
 def reason_words(action: str, code: str) -> str | None:
-    """Why an attempt at ``action`` was refused (``code``), as the audit log says it: the
-    first sentence of the first area's words for it (what to do next is for the person
-    refused); None when no area words it."""
+    """Why an attempt at ``action`` was refused (``code``), as the audit log says it: by
+    the table of its action (``NAMED_REFUSALS``), else the first sentence of the first
+    area's words for it (what to do next is for the person refused); None when nothing
+    words it."""
+    if (named := NAMED_REFUSALS.get(action, {}).get(code)) is not None:
+        return named
     for area in refusal_areas(action):
         if words := REFUSALS[area].get(code):
             return first_sentence(words)

@@ -19,21 +19,25 @@ from services.common.auth import Principal
 from services.common.clock import day_start
 from services.common.contracts.inventory import BOX_STATE_NAMES
 from services.common.contracts.operations import SIDE_NAMES
-from services.common.contracts.registry import REDACTED_DETAIL, AuditDetail, AuditRecord
+from services.common.contracts.registry import (
+    FINDING_NAMES,
+    REDACTED_DETAIL,
+    AuditDetail,
+    AuditRecord,
+)
 from services.common.models import (
     DEPARTMENT_NAMES,
     MAX_USERNAME,
     ROLE_NAMES,
 )
 from services.common.operations import AUDIT_READERS
-from services.common.refusal_words import refusal_areas
+from services.common.refusal_words import NAMED_REFUSALS, refusal_areas
 from services.common.text import fold
 from services.common.web import PAGES_PREFIX
 from services.web.corrections_page import YES_NO
 from services.web.document_page import (
     ENGINE_NAMES,
     FIELD_NAMES,
-    FINDING_NAMES,
     FINDING_NEXT_STEPS,
     LOAN_KIND_NAMES,
     LOAN_STATUS_NAMES,
@@ -41,7 +45,7 @@ from services.web.document_page import (
 from services.web.limits import LIMITS
 from services.web.links import address, document_url
 from services.web.names import CATEGORY_BY_CODE, CLASS_BY_CODE, LEVEL_BY_CODE, by_code
-from services.web.retention_page import DECISION_NAMES, ITEM_STATE_NAMES, STOP_NAMES
+from services.web.retention_page import DECISION_NAMES, ITEM_STATE_NAMES
 
 AUDIT_PAGE = 100
 """Entries a page shows."""
@@ -157,12 +161,6 @@ DetailPart = tuple[Literal["words", "action", "person", "moment", "day", "refusa
 """One value of a detail and how the page shows it: words to translate, an action's name
 (translated as the audit trail tells it), a person, an instant, a day, why an attempt was
 refused (a ``RefusalReason``), or as recorded (numbers, ids, what someone typed)."""
-
-NAMED_REFUSALS: dict[str, dict[str, str]] = {
-    "download": by_code(FINDING_NAMES), "destruction_withheld": STOP_NAMES}
-"""Actions whose refusals' codes the pages word in a table of their own, not a macro: a
-download refused for what a fixity check found, a register's item withheld."""
-
 
 @dataclass(frozen=True)
 class RefusalReason:
