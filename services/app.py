@@ -46,6 +46,7 @@ from services.common.web import (
     exception_handlers,
     provided,
 )
+from services.web.languages import reference_languages
 
 log = logging.getLogger("archive")
 
@@ -159,7 +160,7 @@ def create_app(ctx: Context) -> ArchiveApp:
         openapi_config=OpenAPIConfig(
             title="archive", version="0.1.0", openapi_router=_schema_router(),
             description="Customer archive (一户一档): ingest, search and registry services.",
-            render_plugins=reference_plugins(),
+            render_plugins=reference_plugins(reference_languages()),
             components=Components(security_schemes={"bearer": SecurityScheme(
                 type="http", scheme="bearer", bearer_format="JWT")}),
             security=[{"bearer": []}],

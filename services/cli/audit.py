@@ -35,6 +35,7 @@ from services.common.config import Settings, load_settings
 from services.common.contracts.accounts import person
 from services.common.contracts.registry import AuditDetail, AuditRecord, ChainReport
 from services.common.errors import DependencyUnavailable
+from services.common.refusal_words import reason_words
 
 AUDIT_PAGE = 200
 """Entries ``archive audit list`` prints at a time unless ``--limit`` says otherwise."""
@@ -88,16 +89,15 @@ def list_command(api: Api, username: str | None, action: str | None, refused: bo
 def audit_table(entries: list[AuditRecord], zone: tzinfo, *, names: Mapping[str, str]
                 ) -> Table:
     """One row per entry: its number, when (in ``zone``), who (``王芳（wang）``: ``names``
-    are full names by username), what, whether refused and why, the document and the rest
-    of what was recorded."""
+    are full names by username), what, whether refused and why (the code, and the audit log
+    page's words for it), the document and the rest of what was recorded."""
     table = Table(title=f"audit log (审计记录): {counted(len(entries), 'entry', 'entries')}",
                   title_justify="left")
     for column in ("seq", "at", "user", "action", "outcome", "document", "detail"):
         table.add_column(column, overflow="fold")
     for entry in entries:
-        outcome = "allowed" if entry.outcome == "allowed" else f"refused ({entry.code})"
         table.add_row(str(entry.seq), entry.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
-                      person(entry.username, names), _action(entry.action), outcome,
+                      person(entry.username, names), _action(entry.action), _outcome(entry),
                       entry.document_id or "", _detail(entry.detail))
     return table
 
@@ -107,6 +107,15 @@ def _action(action: str) -> str:
     it: ``hold_placed (设置法律保全)``."""
     name = ALL_ACTION_NAMES.get(action)
     return f"{action} ({name})" if name else action
+
+
+def _outcome(entry: AuditRecord) -> str:
+    """Allowed, or refused with the code and why, as the audit log page says it:
+    ``refused (own_loan: 此人不能审批或办理自己的借阅。)``."""
+    if entry.outcome == "allowed":
+        return "allowed"
+    words = reason_words(entry.action, entry.code) if entry.code else None
+    return f"refused ({entry.code}: {words})" if words else f"refused ({entry.code})"
 
 
 def _detail(detail: dict[str, AuditDetail]) -> str:

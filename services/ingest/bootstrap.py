@@ -167,17 +167,29 @@ def open_queue(settings: Settings, clock: Clock) -> tuple[AsyncEngine, JobQueue]
     return engine, JobQueue(engine, clock, max_attempts=settings.job_max_attempts)
 
 
-async def _not_refused(store: ObjectStore) -> None:
+SERVER_WAITS_FOR_STORE = "uploads and jobs wait for it ('/ready' says when it answers)"
+"""What ``archive serve`` does about an object store that does not answer at start."""
+
+WORKER_WAITS_FOR_STORE = (
+    "this worker starts anyway, and each job it takes waits for the store, its attempt not "
+    "counted (this log says 'job …: waiting for the object store', and again when it "
+    "answers): start the object store, or stop this worker (Ctrl-C) and start it again "
+    "with ARCHIVE_S3_ENDPOINT naming where the store answers")
+"""What ``archive worker`` does about it, and what its operator can do: a worker serves no
+``/ready`` to ask."""
+
+
+async def check_store_keys(store: ObjectStore, *, meanwhile: str) -> None:
     """Stop the start when the object store refuses the archive's keys (a wrong
     ARCHIVE_S3_SECRET_KEY), as a database refusing its password does; one that does not
-    answer yet is waited for by the loops that use it, and /ready says so meanwhile."""
+    answer yet is waited for by the loops that use it: the warning says so, and what
+    happens ``meanwhile`` (``SERVER_WAITS_FOR_STORE``, ``WORKER_WAITS_FOR_STORE``)."""
     try:
         await store.check()
     except DependencyUnavailable as exc:
         if exc.code == STORE_REFUSED:
             raise
-        log.warning("%s; uploads and jobs wait for it ('/ready' says when it answers)",
-                    exc.detail)
+        log.warning("%s; %s", exc.detail, meanwhile)
 
 
 def build(ctx: Context) -> ServicePart:
@@ -219,7 +231,7 @@ def build(ctx: Context) -> ServicePart:
     async def start() -> None:
         await prepare_database(engine, url, "ingest", embedded=ctx.settings.embedded,
                                wait=True)
-        await _not_refused(store)
+        await check_store_keys(store, meanwhile=SERVER_WAITS_FOR_STORE)
         if workers is not None:
             workers.start()
         follower.start()
@@ -276,7 +288,7 @@ async def run_workers(settings: Settings, codec: TokenCodec, clock: Clock, *,
                                  wait=True), stop):
             return
         store = open_object_store(settings)
-        await _not_refused(store)
+        await check_store_keys(store, meanwhile=WORKER_WAITS_FOR_STORE)
         workers = build_workers(settings, queue, store, registry, engine=ocr,
                                 concurrency=concurrency)
         workers.start()

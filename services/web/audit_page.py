@@ -19,20 +19,25 @@ from services.common.auth import Principal
 from services.common.clock import day_start
 from services.common.contracts.inventory import BOX_STATE_NAMES
 from services.common.contracts.operations import SIDE_NAMES
-from services.common.contracts.registry import REDACTED_DETAIL, AuditDetail, AuditRecord
+from services.common.contracts.registry import (
+    FINDING_NAMES,
+    REDACTED_DETAIL,
+    AuditDetail,
+    AuditRecord,
+)
 from services.common.models import (
     DEPARTMENT_NAMES,
     MAX_USERNAME,
     ROLE_NAMES,
 )
 from services.common.operations import AUDIT_READERS
+from services.common.refusal_words import NAMED_REFUSALS, refusal_areas
 from services.common.text import fold
 from services.common.web import PAGES_PREFIX
 from services.web.corrections_page import YES_NO
 from services.web.document_page import (
     ENGINE_NAMES,
     FIELD_NAMES,
-    FINDING_NAMES,
     FINDING_NEXT_STEPS,
     LOAN_KIND_NAMES,
     LOAN_STATUS_NAMES,
@@ -40,7 +45,7 @@ from services.web.document_page import (
 from services.web.limits import LIMITS
 from services.web.links import address, document_url
 from services.web.names import CATEGORY_BY_CODE, CLASS_BY_CODE, LEVEL_BY_CODE, by_code
-from services.web.retention_page import DECISION_NAMES, ITEM_STATE_NAMES, STOP_NAMES
+from services.web.retention_page import DECISION_NAMES, ITEM_STATE_NAMES
 
 AUDIT_PAGE = 100
 """Entries a page shows."""
@@ -157,46 +162,6 @@ DetailPart = tuple[Literal["words", "action", "person", "moment", "day", "refusa
 (translated as the audit trail tells it), a person, an instant, a day, why an attempt was
 refused (a ``RefusalReason``), or as recorded (numbers, ids, what someone typed)."""
 
-REFUSAL_AREAS = {
-    "loan_refusal": ("loan_requested", "loan_approved", "loan_rejected", "loan_issued",
-                     "loan_acknowledged", "loan_renewed", "loan_copy_recorded",
-                     "loan_returned", "loan_incident_resolved", "loan_withdrawn", "read_loan"),
-    "register_refusal": ("destruction_started", "destruction_executed",
-                         "destruction_withheld"),
-    "retention_refusal": ("hold_placed", "hold_released", "appraised", "sweep_started",
-                          "sweep_approved", "sweep_rejected", "destruction_registered",
-                          "destruction_witnessed", "destruction_cancelled",
-                          "schedule_changed"),
-    "account_refusal": ("user_created", "user_changed", "user_deactivated",
-                        "user_reactivated", "password_reset", "password_changed"),
-    "login_refusal": ("login",),
-    "handover_refusal": ("handover_created", "handover_signed", "handover_cancelled",
-                         "transferred"),
-    "inventory_refusal": ("inventory_started", "inventory_item_checked",
-                          "inventory_completed", "discrepancy_resolved", "condition_checked"),
-    "record_refusal": ("correction_requested",),
-    "correction_refusal": ("corrected", "correction_rejected", "correction_withdrawn"),
-    "household_refusal": ("household_created", "occupant_changed", "moved_out",
-                          "occupancy_corrected"),
-    "refusal": (),
-}
-"""The macro (templates/macros.html) that says a refusal of each action in words, as the
-action's own page says it; any other action's: ``refusal``, the document's."""
-
-AUDIT_LOG_REFUSALS = "audit_refusal"
-"""The macro of the words only the audit log page says, tried before the action's area's:
-a role refused said of the person, not to them; codes no page words."""
-
-_AREA_OF_ACTION = {action: area for area, actions in REFUSAL_AREAS.items()
-                   for action in actions}
-
-
-NAMED_REFUSALS: dict[str, dict[str, str]] = {
-    "download": by_code(FINDING_NAMES), "destruction_withheld": STOP_NAMES}
-"""Actions whose refusals' codes the pages word in a table of their own, not a macro: a
-download refused for what a fixity check found, a register's item withheld."""
-
-
 @dataclass(frozen=True)
 class RefusalReason:
     """Why an attempt was refused: its ``code``, said in words by ``named`` or else by the
@@ -216,18 +181,16 @@ class RefusalReason:
 
 def refusal_reason(entry: AuditRecord) -> RefusalReason | None:
     """How the page says a refused entry's reason: from the table of its action
-    (``NAMED_REFUSALS``), else by the audit log's own words (``AUDIT_LOG_REFUSALS``), the
-    macro of its action's area (``REFUSAL_AREAS``), then any other area's (a code one area
-    does not word another may); None for an allowed entry, or one without a code."""
+    (``NAMED_REFUSALS``), else by the macros of the areas ``refusal_areas`` names, in its
+    order (the audit log's own words, its action's area's, then any other area's); None
+    for an allowed entry, or one without a code."""
     if entry.outcome != "refused" or not entry.code:
         return None
     sentence, above, needed = (entry.detail.get(name) for name in (
         "reason", "documents_above", "clearance_needed"))
-    own = _AREA_OF_ACTION.get(entry.action, "refusal")
     return RefusalReason(code=entry.code,
                          sentence=sentence if isinstance(sentence, str) else "",
-                         areas=(AUDIT_LOG_REFUSALS, own,
-                                *(area for area in REFUSAL_AREAS if area != own)),
+                         areas=refusal_areas(entry.action),
                          named=NAMED_REFUSALS.get(entry.action, {}).get(entry.code),
                          above=above if isinstance(above, int) else 0,
                          needed=LEVEL_BY_CODE.get(str(needed), ""))

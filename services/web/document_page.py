@@ -24,6 +24,7 @@ from services.common.contracts.ingest import (
     TextVersionEntry,
 )
 from services.common.contracts.lending import Loan
+from services.common.contracts.registry import FINDING_NAMES as FINDING_NAMES
 from services.common.contracts.registry import (
     AuditTrailEntry,
     CorrectionLimit,
@@ -178,18 +179,6 @@ class DocumentPage:
 APPROVED_CORRECTION = "批准更正"
 """A ``corrected`` entry under an approver's name: they applied someone's correction."""
 
-
-FINDING_NAMES: dict[FixityFindingKind, str] = {
-    "original_missing": "原件缺失", "original_altered": "原件被改动",
-    "original_unlocked": "原件未锁定", "text_missing": "文字缺失",
-    "text_incomplete": "文字不全", "text_version_missing": "旧版文字缺失",
-    "preview_missing": "预览缺失", "destroyed_original_kept": "已销毁的原件仍在存储中",
-    "archive_number_gap": "档号有空缺", "archive_number_duplicate": "档号重复",
-    "archive_counter_mismatch": "档号计数与已用档号不符",
-    "archive_number_malformed": "档号格式不对", "original_unaccounted": "存储中有未登记的原件",
-}
-"""What a fixity run found (``FixityFinding.kind``), as a ``fixity_finding`` entry on a
-document's audit trail says it."""
 
 _PUT_BACK = "从备份放回原件（见 README 的“Putting back one original”），然后再运行 archive fixity"
 _NUMBERING = ("档号应当连续、各不重复：保留一份数据库副本，对照备份查明是数据被改动还是写入丢失，"

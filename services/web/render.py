@@ -13,10 +13,10 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime, tzinfo
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from babel.dates import format_date, format_datetime, get_month_names
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from litestar import Request, Response
@@ -27,18 +27,18 @@ from services.common.clock import COMPANY_ZONE
 from services.common.contracts.accounts import PERSON_FORM, person
 from services.common.models import DEPARTMENT_NAMES, ROLE_NAMES
 from services.common.names import says_it_is_a_building
+from services.common.refusal_words import first_sentence as first_sentence  # the filter's
+from services.common.refusal_words import refusal_words
 from services.web.assets import static_url
-from services.web.cookies import LANGUAGE
+from services.web.languages import HTML_LANG, catalogues, language_of
+from services.web.languages import LANGUAGES as LANGUAGES
+from services.web.languages import LOCALES as LOCALES
+from services.web.languages import Language as Language
 from services.web.limits import LIMITS
 from services.web.links import document_url, hold_url, household_url
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
-LOCALES = HERE / "locale"
-
-Language = Literal["zh", "en"]
-LANGUAGES: tuple[Language, ...] = ("zh", "en")
-HTML_LANG = {"zh": "zh-CN", "en": "en"}
 BABEL_LOCALE = {"zh": "zh_CN", "en": "en"}
 HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 """Chinese characters (CJK unified ideographs and their extensions, compatibility forms)."""
@@ -46,15 +46,6 @@ WRITTEN_LANG = {"chi_sim": "zh-Hans", "chi_tra": "zh-Hant"}
 """A document's Chinese (its OCR model) as a page's ``lang`` says it."""
 ENGLISH = "eng"
 """A document in English (its OCR model)."""
-
-
-def language_of(request: Request[Any, Any, Any]) -> Language:
-    chosen = LANGUAGE.read(request)
-    for language in LANGUAGES:
-        if chosen == language:
-            return language
-    first = request.headers.get("accept-language", "").split(",")[0].strip().lower()
-    return "en" if first.startswith("en") else "zh"
 
 
 @pass_context
@@ -166,19 +157,6 @@ def _actor(context: Context, username: str) -> str:
     return SERVICE_ACTOR if username.startswith(SERVICE_PREFIX) else _person(context, username)
 
 
-def first_sentence(words: str) -> str:
-    """The first sentence of ``words`` (Chinese: to the first 。; English: to the first
-    full stop before a space), none inside brackets (“(e.g. A-1201)”), keeping ``words``'
-    markup as it is."""
-    depth = 0
-    for at, character in enumerate(words):
-        depth += (character in "(（") - (character in ")）")
-        if depth == 0 and (character in "。！？" or (character in ".!?"
-                           and words[at + 1:at + 2] in ("", " ", "\n"))):
-            return words[:at + 1]
-    return words
-
-
 def _environment(translations: NullTranslations) -> Environment:
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
                               undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
@@ -197,6 +175,7 @@ def _environment(translations: NullTranslations) -> Environment:
     environment.filters["first_sentence"] = first_sentence
     environment.tests["said_as_a_building"] = says_it_is_a_building
     environment.globals["limits"] = LIMITS
+    environment.globals["refusal_words"] = refusal_words
     environment.globals["person_form"] = translations.gettext(PERSON_FORM)
     environment.globals["person_and_department_form"] = translations.gettext(
         PERSON_AND_DEPARTMENT_FORM)
@@ -213,11 +192,7 @@ class Pages:
 
     def __init__(self, zone: tzinfo = COMPANY_ZONE) -> None:
         self.zone = zone
-        english = Translations.load(str(LOCALES), ["en"], domain="messages")
-        if not isinstance(english, Translations):
-            raise RuntimeError(f"the English catalogue is missing under {LOCALES}")
-        self.translations: dict[Language, NullTranslations] = {
-            "zh": NullTranslations(), "en": english}
+        self.translations: dict[Language, NullTranslations] = catalogues()
         self.environments = {language: _environment(translations)
                              for language, translations in self.translations.items()}
 

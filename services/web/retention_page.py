@@ -20,6 +20,7 @@ from services.common.contracts.retention import (
     DESTRUCTION_STATUS_NAMES,
     REGISTER_SECURITY_NAMES,
     SIGNABLE,
+    STOP_NAMES,
     Destruction,
     EarlierAppraisal,
     Hold,
@@ -89,11 +90,6 @@ MISSING_NAMES = {
 }
 """What the registry says an item still needs (R2, R4), in words."""
 HOLD_STATUS_NAMES = {"active": "保全中", "released": "已解除"}
-STOP_NAMES = {"on_hold": "处于法律保全中，不能销毁", "on_loan": "正在借出，归还后才能销毁",
-              "not_due": "已不再到期（例如业主迁出后重新起算），不能销毁"}
-"""What the registry says stops a register's item being destroyed now, in words."""
-
-
 def may_read(principal: Principal) -> bool:
     """Whether the retention pages exist for ``principal`` (else: the not-found page)."""
     return principal.has_role(*RETENTION_READERS)

@@ -51,3 +51,22 @@ def test_an_unknown_part_is_not_found_with_its_code(server: ArchiveServer) -> No
                    client.get("/schema/tags/nothing/openapi.json")]
     assert [answer.status_code for answer in answers] == [404, 404]
     assert [answer.json()["code"] for answer in answers] == ["unknown_api_part"] * 2
+
+
+def test_the_landing_speaks_chinese_first_and_english_to_a_browser_preferring_it(
+        server: ArchiveServer) -> None:
+    """As the staff pages do: what each part holds, and what to do to try an operation."""
+    with server.client() as client:
+        chinese = client.get("/schema").text
+        english = client.get("/schema", headers={"Accept-Language": "en-GB,en;q=0.8"}).text
+    assert '<html lang="zh-CN">' in chinese
+    assert "<h1>archive 接口文档</h1>" in chinese
+    assert "登录取得令牌和退出，账号的建立、修改和停用，人员名单" in chinese  # accounts
+    assert "借阅：申请、审批、借出、续借、归还、事故和通知" in chinese  # lending
+    assert "先在 <a href=\"/schema/tags/accounts\">accounts</a> 部分用" in chinese
+    assert re.search(r"<caption>共 13 个部分，\d+ 项操作</caption>", chinese)
+    assert '<html lang="en">' in english
+    assert "<h1>archive: API reference</h1>" in english
+    assert "Loans: requests, approvals, lending out" in english
+    assert re.search(r"<caption>\d+ operations in 13 parts</caption>", english)
+    assert not re.search("[\u4e00-\u9fff]", english.replace("一户一档", ""))

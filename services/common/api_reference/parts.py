@@ -10,6 +10,24 @@ from typing import Any
 METHODS = ("get", "put", "post", "patch", "delete")
 REF_PREFIX = "#/components/"
 
+PART_DESCRIPTIONS = {
+    "access": "访问判定：某人能否阅读或下载一份文件，能看到哪些文件（各服务之间使用）",
+    "accounts": "登录取得令牌和退出，账号的建立、修改和停用，人员名单",
+    "catalogue": "文件的登记、目录、著录历史和更正，档号和四性检测的核对",
+    "catalogues": "打印的目录：总目录、案卷目录、卷内目录、闭卷目录和标签",
+    "checks": "盘点、帐物不符的处理和保管状况检查",
+    "households": "户档：建立，住户迁入和退租，已退租的户",
+    "ingest": "上传归档、批次、识别任务、原件、各页的图像和文字、重新识别、四性检测",
+    "journal": "变更流和审计日志（含核验审计链）",
+    "lending": "借阅：申请、审批、借出、续借、归还、事故和通知",
+    "operations": "移交，移出档案室，以及服务的健康、就绪和指标",
+    "retention": "保管期限表、到期清理、鉴定、法律保全和销毁",
+    "search": "全文检索、一户的文件、重建索引",
+    "statistics": "年度统计",
+}
+"""What each part (tag) holds, in a line the landing lists beside it (Chinese; the English
+is in the staff pages' catalogue); a part not named here is listed without one."""
+
 
 @dataclass(frozen=True)
 class ApiPart:

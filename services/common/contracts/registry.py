@@ -655,6 +655,18 @@ FixityFindingKind = Literal[
     "original_unlocked",
     "preview_missing",
 ]
+FINDING_NAMES: dict[FixityFindingKind, str] = {
+    "original_missing": "原件缺失", "original_altered": "原件被改动",
+    "original_unlocked": "原件未锁定", "text_missing": "文字缺失",
+    "text_incomplete": "文字不全", "text_version_missing": "旧版文字缺失",
+    "preview_missing": "预览缺失", "destroyed_original_kept": "已销毁的原件仍在存储中",
+    "archive_number_gap": "档号有空缺", "archive_number_duplicate": "档号重复",
+    "archive_counter_mismatch": "档号计数与已用档号不符",
+    "archive_number_malformed": "档号格式不对", "original_unaccounted": "存储中有未登记的原件",
+}
+"""What a fixity run found (``FixityFinding.kind``), as a ``fixity_finding`` entry on a
+document's audit trail says it."""
+
 NUMBERING_FINDINGS: frozenset[FixityFindingKind] = frozenset({
     "archive_number_gap", "archive_number_duplicate", "archive_counter_mismatch",
     "archive_number_malformed"})

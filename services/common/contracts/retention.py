@@ -201,6 +201,11 @@ RegisterItemState = Literal["pending", "destroyed", "withheld", "cancelled"]
 arrived, or its due date moved on (a move-out), while the register was executing (R7);
 ``cancelled`` with its register."""
 WithheldReason = Literal["on_hold", "on_loan", "not_due"]
+STOP_NAMES: dict[WithheldReason, str] = {
+    "on_hold": "处于法律保全中，不能销毁", "on_loan": "正在借出，归还后才能销毁",
+    "not_due": "已不再到期（例如业主迁出后重新起算），不能销毁"}
+"""What the registry says stops a register's item being destroyed now, in words (the
+register's page, the audit log's reason for an item withheld)."""
 
 
 REGISTER_SECURITY_NAMES: dict[SecurityLevel, str] = {

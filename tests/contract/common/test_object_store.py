@@ -714,7 +714,7 @@ async def test_unreachable_s3_raises_dependency_unavailable_naming_the_endpoint(
 
 async def test_s3_refusing_the_keys_is_said_as_a_refusal_not_an_outage(
         seaweedfs_s3: S3Server, tmp_path: Path) -> None:
-    """A wrong secret stops the start (ingest's ``_not_refused``); waiting cannot help."""
+    """A wrong secret stops the start (ingest's ``check_store_keys``); waiting cannot help."""
     store = S3ObjectStore(endpoint=seaweedfs_s3.endpoint, access_key=seaweedfs_s3.access_key,
                           secret_key="not-the-secret", bucket=unique_bucket(),
                           spool_dir=tmp_path)

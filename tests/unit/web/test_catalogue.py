@@ -10,6 +10,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from services.common.api_reference import LANDING_WORDS
+from services.common.api_reference.parts import PART_DESCRIPTIONS
 from services.common.audit_actions import ACTION_NAMES, ALL_ACTION_NAMES
 from services.common.contracts.inventory import (
     BOX_STATE_NAMES,
@@ -25,6 +27,7 @@ from services.common.models import (
     ROLE_NAMES,
     SECURITY_LEVEL_NAMES,
 )
+from services.common.refusal_words import OTHERWISE, REFUSALS, REFUSED
 from services.registry.destruction.rules import LABELS, WITHHELD_LABELS
 from services.web.audit_page import DETAIL_NAMES, WORDED_VALUES
 from services.web.corrections_page import CORRECTION_STATUS_NAMES, YES_NO
@@ -112,6 +115,25 @@ def test_every_name_the_pages_translate_at_run_time_has_an_english_translation()
                      if (found := catalogue.get(name, context=TEXT_VERSION)) is None
                      or not found.string)
     assert made_by == []
+
+
+def test_every_refusal_s_words_have_an_english_translation() -> None:
+    """The pages' refusal macros say them at run time (services/common/refusal_words.py),
+    so the templates' extraction no longer finds them."""
+    catalogue = _catalogue()
+    words = {REFUSED, *OTHERWISE.values(), *(said for area in REFUSALS.values()
+                                             for said in area.values())} - {""}
+    assert len(words) > 150
+    assert sorted(said for said in words
+                  if (found := catalogue.get(said)) is None or not found.string) == []
+
+
+def test_the_api_reference_s_landing_has_its_english_in_the_pages_catalogue() -> None:
+    """It speaks as the pages do (``services.web.languages.reference_languages``)."""
+    catalogue = _catalogue()
+    words = [*LANDING_WORDS.values(), *PART_DESCRIPTIONS.values()]
+    assert [said for said in words
+            if (found := catalogue.get(said)) is None or not found.string] == []
 
 
 def test_each_role_has_one_english_name_which_sentences_use_too() -> None:
