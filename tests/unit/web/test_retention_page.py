@@ -500,7 +500,7 @@ def test_a_sweep_of_thousands_of_items_shows_one_page_of_them_with_the_whole_cou
     third = sweep_page(_person("compliance"), sweep, today=FIRST_DAY, page=3)
     assert [line.item.document_id for line in third.shown] == [
         f"{n:04d}" for n in range(2 * LIST_PAGE, 2 * LIST_PAGE + 5)]
-    assert third.undecided == 2 * LIST_PAGE + 5
+    assert third.sweep.undecided == 2 * LIST_PAGE + 5
 
 
 def test_an_appraisal_or_a_link_to_an_item_opens_the_page_holding_it() -> None:
@@ -579,6 +579,25 @@ def test_a_sweep_whose_appraisal_is_complete_reads_as_awaiting_the_directors_app
     assert "Appraised, awaiting the Director" in english
     assert awaiting_approval_count(sweeps) == 1
     assert awaiting_approval_count([msgspec.structs.replace(sweeps[0], status="approved")]) == 0
+
+
+def test_a_sweep_whose_appraisal_is_complete_says_so_on_its_own_page_as_in_the_list(
+        ) -> None:
+    """Its status line and title read as the list of sweeps reads it (one rule,
+    ``sweep_status_name``); one with an item undecided is still 鉴定中."""
+    decided = _open_sweep(_item("0001", state="appraisal", outcome="destroy"),
+                          _item("0002", state="appraisal", outcome="keep"))
+    undecided = _open_sweep(_item("0001", state="appraisal", outcome="destroy"),
+                            _item("0002", state="appraisal", outcome="undecided"))
+    director = _person("director")
+    complete = _sweep_html(decided, reader=director)
+    heading = complete[complete.index("<h1>"):complete.index("</h1>")]
+    assert "鉴定完成，待总经理审批" in heading
+    assert "<title>清理清单 · 鉴定完成，待总经理审批" in complete
+    assert "Appraised, awaiting the Director" in _sweep_html(decided, reader=director,
+                                                            language="en")
+    still = _sweep_html(undecided, reader=director)
+    assert "鉴定中" in still[still.index("<h1>"):still.index("</h1>")]
 
 
 def test_a_released_hold_says_its_approved_documents_may_go_on_a_register_now() -> None:
