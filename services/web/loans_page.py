@@ -164,6 +164,14 @@ class LoanPage:
     as allowed, or expired), as the registry's refusal code; empty when it is offered or
     not theirs."""
 
+    @property
+    def lends_one(self) -> str:
+        """The archive number of the loan's one document, which its heading names (the
+        borrower's loan of 2024-correspondence-A-1201-0007); "" when it lends several or
+        one above the reader's clearance, which the heading counts instead."""
+        named = [document.archive_no for document in self.documents if document.url]
+        return named[0] if len(self.documents) == 1 and named else ""
+
 
 def _steps(loan: Loan) -> list[Step]:
     given = {approval.step: approval for approval in loan.approvals}

@@ -173,6 +173,39 @@ def test_a_named_borrower_and_their_department_stand_in_one_pair_of_brackets() -
     assert "李娜 (li, Customer service)" in english
 
 
+def _lent(document_id: str, **fields: Any) -> LoanDocument:
+    values: dict[str, Any] = {
+        "document_id": document_id, "archive_no": f"2024-correspondence-A-1201-{document_id}",
+        "household": "A-1201", "category": "correspondence", "security": "ordinary",
+        "personal_info": False, "title": "物业费催缴函"} | fields
+    return LoanDocument(**values)
+
+
+def test_a_loans_heading_names_its_borrower_and_what_it_lends_not_its_day() -> None:
+    """As a document's page is named by its archive number: the one document lent by its
+    number, several (or one the reader may not see) counted."""
+    one = _loan("one", approved_by=("zhou", "zhao", "sun"), status="approved",
+                documents=[_lent("0007")])
+    chinese, english = in_both_languages(LI, "/ui/loans", "loan.html", view=_view(LI, one),
+                                         done="", refused="", people={"li": "李娜"})
+    start = chinese.index('<nav class="crumbs"')
+    crumbs = chinese[start:chinese.index("</nav>", start)]
+    assert "李娜（li） 借阅 2024-correspondence-A-1201-0007" in crumbs
+    assert "2030年1月10日" not in crumbs
+    heading = chinese[chinese.index("<h1>"):chinese.index("</h1>")]
+    assert "李娜（li） 借阅 2024-correspondence-A-1201-0007" in heading
+    assert "<title>李娜（li） 借阅 2024-correspondence-A-1201-0007 · 已批准" in chinese
+    assert "Loan of 2024-correspondence-A-1201-0007 to 李娜 (li)" in english
+    several = _loan("two", documents=[_lent("0007"), _lent("", redacted=True, title=None)])
+    chinese, english = in_both_languages(LI, "/ui/loans", "loan.html", view=_view(LI, several),
+                                         done="", refused="")
+    assert "li 借阅 2 份文件" in chinese[chinese.index("<h1>"):chinese.index("</h1>")]
+    assert "Loan of 2 documents to li" in english
+    hidden = _loan("three", documents=[_lent("", redacted=True, title=None, archive_no="")])
+    assert "li 借阅 1 份文件" in in_both_languages(
+        LI, "/ui/loans", "loan.html", view=_view(LI, hidden), done="", refused="")[0]
+
+
 def test_a_withdrawn_request_says_who_withdrew_it_not_who_turned_it_down() -> None:
     withdrawn = _loan("gone", status="rejected", approved_by=("zhou",),
                       rejection=RejectionRecord(rejected_by="admin", rejected_at=AT,
