@@ -206,6 +206,33 @@ def test_a_loans_heading_names_its_borrower_and_what_it_lends_not_its_day() -> N
         LI, "/ui/loans", "loan.html", view=_view(LI, hidden), done="", refused="")[0]
 
 
+def test_the_approvers_see_each_documents_marks_which_their_steps_follow_from() -> None:
+    """B8: the service-centre head's step is there for the document holding owners'
+    personal information, and the page says which one it is; B2: the director's for the
+    confidential one, counted as such even above the reader's clearance."""
+    loan = _loan("marked", approvals_needed=["manager", "center_head", "director", "archivist"],
+                 documents=[_lent("0007", personal_info=True), _lent("0008"),
+                            _lent("", redacted=True, title=None, security="confidential")])
+    chinese, english = in_both_languages(ZHOU, "/ui/loans", "loan.html",
+                                         view=_view(ZHOU, loan), done="", refused="")
+    listed = chinese[chinese.index('id="documents"'):chinese.index("</section>",
+                                                                   chinese.index('id="documents"'))]
+    lines = [" ".join(re.sub("<[^>]+>", "", line).split())
+             for line in listed[:listed.index("</ul>")].split("<li>")[1:]]
+    assert lines == [
+        "物业费催缴函 · 2024-correspondence-A-1201-0007 · 往来函件 · 密级：普通 含业主个人信息",
+        "物业费催缴函 · 2024-correspondence-A-1201-0008 · 往来函件 · 密级：普通",
+        "一份密级高于您权限的文件 · 往来函件 · 密级：机密"]
+    assert '<span class="badge">含业主个人信息</span>' in listed
+    assert '<span class="badge">密级：机密</span>' in listed
+    assert "含业主个人信息的文件须经客户服务中心负责人审批" in listed
+    assert "Holds owners' personal information" in english
+    assert "Security: Confidential" in english
+    plain = _loan("plain", documents=[_lent("0008")])
+    assert "须经客户服务中心负责人审批" not in in_both_languages(
+        ZHOU, "/ui/loans", "loan.html", view=_view(ZHOU, plain), done="", refused="")[0]
+
+
 def test_a_withdrawn_request_says_who_withdrew_it_not_who_turned_it_down() -> None:
     withdrawn = _loan("gone", status="rejected", approved_by=("zhou",),
                       rejection=RejectionRecord(rejected_by="admin", rejected_at=AT,
