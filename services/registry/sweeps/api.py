@@ -26,7 +26,7 @@ from services.common.retention import (
 )
 from services.common.web import PageOffset, SummaryPageLimit
 from services.registry.guards import allow
-from services.registry.sweeps.models import AppraisalRequest, SweepDecision
+from services.registry.sweeps.models import AppraisalRequest, SweepDecision, SweepRejection
 from services.registry.sweeps.service import SweepsService
 
 
@@ -77,10 +77,10 @@ class SweepsController(Controller):
 
     @post("/{sweep_id:str}/reject", operation_id="rejectSweep", status_code=HTTP_200_OK,
           guards=[allow(APPROVER_ROLE)])
-    async def reject(self, sweep_id: FromPath[str], principal: NamedDependency[Principal],
-                     sweeps: NamedDependency[SweepsService],
-                     data: JSONBody[SweepDecision | None] = None) -> Sweep:
-        """The director sends the list back; its documents are swept again later."""
-        return await sweeps.reject(principal, sweep_id,
-                                   note=data.note if data else None)
+    async def reject(self, sweep_id: FromPath[str], data: JSONBody[SweepRejection],
+                     principal: NamedDependency[Principal],
+                     sweeps: NamedDependency[SweepsService]) -> Sweep:
+        """The director sends the list back, saying why; its documents are swept again
+        later."""
+        return await sweeps.reject(principal, sweep_id, note=data.note)
 

@@ -252,9 +252,9 @@ class SweepsService:
                                           detail={"sweep_id": sweep_id, "destroy": len(destroyed),
                                              "kept": len(kept)}), at=now)
 
-    async def reject(self, principal: Principal, sweep_id: str, *, note: str | None
-                     ) -> Sweep:
-        """The director sends the list back: its items are released, swept again later."""
+    async def reject(self, principal: Principal, sweep_id: str, *, note: str) -> Sweep:
+        """The director sends the list back, saying why (``note``): its items are
+        released, swept again later."""
         now = self.clock.now()
         async with self.store.transaction() as tx:
             await _open_sweep(tx, sweep_id)

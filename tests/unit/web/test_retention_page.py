@@ -600,6 +600,25 @@ def test_a_sweep_whose_appraisal_is_complete_says_so_on_its_own_page_as_in_the_l
     assert "鉴定中" in still[still.index("<h1>"):still.index("</h1>")]
 
 
+def test_the_director_sends_a_list_back_only_with_a_reason_the_form_marks_required() -> None:
+    """As a loan is turned down only with a reason (the same code, ``reason_required``):
+    the form says it is required and who reads it, and a refusal says what to do."""
+    decided = _open_sweep(_item("0001", state="appraisal", outcome="destroy"))
+    director = _person("director")
+    html = _sweep_html(decided, reader=director)
+    form = html[html.index('action="/ui/sweeps/s1/reject"'):]
+    form = form[:form.index("</form>")]
+    assert "退回理由（必填，合规专员和鉴定人会看到）" in form
+    assert re.search(r'<textarea id="reject-note" name="note"[^>]* required>', form)
+    refused = _sweep_html(decided, reader=director, refused="reason_required")
+    assert "退回清单时请写明理由：合规专员和鉴定人会在本页看到它" in refused
+    alert = refused[refused.index('<p class="refusal" role="alert"'):]
+    assert "保全" not in alert[:alert.index("</p>")]
+    english = _sweep_html(decided, reader=director, refused="reason_required", language="en")
+    assert "Say why you send the list back" in english
+    assert "(required; the Compliance Officer and the appraisers will read it)" in english
+
+
 def test_a_released_hold_says_its_approved_documents_may_go_on_a_register_now() -> None:
     """A document approved for destruction while held waits on its sweep (R5, R7): once
     released it goes on a register from that sweep's page now, not at a later sweep."""
