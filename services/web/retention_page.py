@@ -74,11 +74,6 @@ def sweep_status_name(sweep: Sweep | SweepSummary) -> str:
     return SWEEP_STATUS_NAMES.get(sweep.status, sweep.status)
 
 
-def awaiting_approval_count(sweeps: list[SweepSummary]) -> int:
-    """The sweeps waiting for the director's approval or rejection."""
-    return sum(1 for sweep in sweeps if sweep.awaiting_approval)
-
-
 REFUSED_FIELDS = {"decision_required": "decision", "opinion_required": "opinion"}
 """The field of the appraisal form a refusal is about; other refusals are about the item."""
 MISSING_NAMES = {

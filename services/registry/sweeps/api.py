@@ -11,6 +11,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from services.common.auth import Principal
+from services.common.contracts.lending import AwaitingCount
 from services.common.contracts.retention import (
     Sweep,
     SweepItem,
@@ -50,6 +51,13 @@ class SweepsController(Controller):
                           ) -> list[SweepSummary]:
         """Sweeps, newest first."""
         return await sweeps.summaries(status=status, limit=limit, offset=offset)
+
+    @get("/awaiting-count", operation_id="countSweepsAwaitingMe",
+         guards=[allow(APPROVER_ROLE)])
+    async def awaiting_count(self, sweeps: NamedDependency[SweepsService]) -> AwaitingCount:
+        """How many sweeps wait for the director's approval: under appraisal, none of
+        their items undecided, however old (the count in the director's top bar)."""
+        return await sweeps.awaiting_approval_count()
 
     @get("/{sweep_id:str}", operation_id="getSweep", guards=[allow(*RETENTION_READERS)])
     async def get_sweep(self, sweep_id: FromPath[str], principal: NamedDependency[Principal],

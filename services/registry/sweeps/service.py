@@ -17,6 +17,7 @@ import msgspec
 
 from services.common.auth import Principal
 from services.common.clock import Clock
+from services.common.contracts.lending import AwaitingCount
 from services.common.contracts.registry import (
     DocumentCorrected,
     DocumentRecord,
@@ -126,6 +127,12 @@ class SweepsService:
         async with self.store.transaction() as tx:
             return await tx.sweeps.summaries(status=status, limit=limit,
                                              offset=offset)
+
+    async def awaiting_approval_count(self) -> AwaitingCount:
+        """How many sweeps wait for the director's approval (the count beside 保管与销毁
+        in their top bar), all of them, not those of a page."""
+        async with self.store.snapshot() as tx:
+            return AwaitingCount(awaiting=await tx.sweeps.awaiting_approval_count())
 
     async def appraise(self, principal: Principal, sweep_id: str, request: AppraisalRequest
                        ) -> SweepItem:

@@ -132,6 +132,11 @@ def test_the_director_is_told_when_a_sweeps_appraisal_is_complete(archive: Archi
     assert "鉴定完成，待总经理审批" in listing
     with closing(signed_in(archive.server.url, "qian")) as browser:
         assert "retention-badge" not in browser.get("/ui/badges").text
+    with archive.as_("zhao") as client:
+        assert client.get("/registry/sweeps/awaiting-count").json() == {"awaiting": 1}
+    with archive.as_("qian") as client:
+        refused = client.get("/registry/sweeps/awaiting-count")
+    assert (refused.status_code, refused.json()["code"]) == (403, "role_required")
 
 
 def test_a_register_before_destroy_after_answers_409_not_yet_due(archive: Archive) -> None:
