@@ -225,12 +225,18 @@ def test_the_approvers_see_each_documents_marks_which_their_steps_follow_from() 
         "一份密级高于您权限的文件 · 往来函件 · 密级：机密"]
     assert '<span class="badge">含业主个人信息</span>' in listed
     assert '<span class="badge">密级：机密</span>' in listed
-    assert "含业主个人信息的文件须经客户服务中心负责人审批" in listed
+    assert ("含业主个人信息的文件须经客户服务中心负责人审批。"
+            "机密、绝密文件须经总经理审批。") in listed
     assert "Holds owners' personal information" in english
     assert "Security: Confidential" in english
     plain = _loan("plain", documents=[_lent("0008")])
-    assert "须经客户服务中心负责人审批" not in in_both_languages(
+    assert "审批。" not in in_both_languages(
         ZHOU, "/ui/loans", "loan.html", view=_view(ZHOU, plain), done="", refused="")[0]
+    personal = _loan("personal", documents=[_lent("0007", personal_info=True)])
+    said = in_both_languages(ZHOU, "/ui/loans", "loan.html", view=_view(ZHOU, personal),
+                             done="", refused="")[0]
+    assert "含业主个人信息的文件须经客户服务中心负责人审批。" in said
+    assert "总经理审批。" not in said
 
 
 def test_a_withdrawn_request_says_who_withdrew_it_not_who_turned_it_down() -> None:
