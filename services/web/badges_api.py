@@ -18,7 +18,6 @@ from services.common.clients.reader import RegistryReader
 from services.common.contracts.corrections import CORRECTION_DECIDERS
 from services.common.retention import APPROVER_ROLE, WITNESS_ROLES
 from services.web.page import Page
-from services.web.retention_page import awaiting_approval_count
 
 
 class BadgePages(Controller):
@@ -36,15 +35,12 @@ class BadgePages(Controller):
                           ) -> int | None:
             return await count(token) if principal.has_role(*roles) else None
 
-        async def sweeps_awaiting(token: str) -> int:
-            return awaiting_approval_count(await registry.sweeps(token))
-
         awaiting, signatures, unread, corrections, sweeps = await asyncio.gather(
             if_role(APPROVERS, registry.awaiting_count),
             if_role(WITNESS_ROLES, registry.awaiting_signature_count),
             registry.unread_notifications(token),
             if_role(CORRECTION_DECIDERS, registry.awaiting_decision_count),
-            if_role((APPROVER_ROLE,), sweeps_awaiting))
+            if_role((APPROVER_ROLE,), registry.sweeps_awaiting_approval_count))
         return page.render("_badges.html", waiting=awaiting or 0,
                            signatures=signatures or 0, notices=unread,
                            corrections=corrections, sweeps=sweeps)

@@ -147,6 +147,12 @@ class DocumentLine:
     archive_no: str
     category: str
     security: str
+    """The document's security level (D9) by its name: 普通, 机密, 绝密."""
+    raised: bool
+    """Above ordinary: the loan waits for the director too (B2), so it stands out."""
+    personal_info: bool
+    """It holds owners' personal information (D9): the loan waits for the service-centre
+    head too (B8); the approvers see why."""
 
 
 @dataclass(frozen=True)
@@ -163,6 +169,14 @@ class LoanPage:
     """Why 续借 is not offered to someone who could otherwise renew (B4: renewed as often
     as allowed, or expired), as the registry's refusal code; empty when it is offered or
     not theirs."""
+
+    @property
+    def lends_one(self) -> str:
+        """The archive number of the loan's one document, which its heading names (the
+        borrower's loan of 2024-correspondence-A-1201-0007); "" when it lends several or
+        one above the reader's clearance, which the heading counts instead."""
+        named = [document.archive_no for document in self.documents if document.url]
+        return named[0] if len(self.documents) == 1 and named else ""
 
 
 def _steps(loan: Loan) -> list[Step]:
@@ -215,7 +229,9 @@ def loan_page(principal: Principal, loan: Loan, *, now: datetime, max_renewals: 
                      else document_url(document.document_id),
                      title=document.title or "", archive_no=document.archive_no,
                      category=CATEGORY_BY_CODE.get(document.category, document.category),
-                     security=LEVEL_BY_CODE.get(document.security, document.security))
+                     security=LEVEL_BY_CODE.get(document.security, document.security),
+                     raised=document.security != "ordinary",
+                     personal_info=document.personal_info)
         for document in loan.documents]
     moves = moves_for(principal, loan)
     refusal = None

@@ -183,9 +183,12 @@ class SweepPages(Controller):
         token = page_token(reader, may_read)
         if move not in ("approve", "reject"):
             raise NotFound("no such move", code="not_found")
+        note = data.note.strip()[:MAX_NOTE]
+        if move == "reject" and not note:
+            return see(sweep_url(sweep_id), refused="reason_required")
         return await answered(registry.decide_sweep(
-            token, sweep_id, "approve" if move == "approve" else "reject",
-            data.note.strip()[:MAX_NOTE] or None), sweep_url(sweep_id), done=move)
+            token, sweep_id, "approve" if move == "approve" else "reject", note or None),
+            sweep_url(sweep_id), done=move)
 
     @post("/{sweep_id:str}/destruction", operation_id="registerDestructionForm")
     async def register(self, sweep_id: FromPath[str], request: Request[Any, Any, Any],

@@ -67,17 +67,12 @@ def item_state_name(state: str, outcome: str) -> str:
     return ITEM_STATE_NAMES.get(state, state)
 
 
-def sweep_status_name(sweep: SweepSummary) -> str:
+def sweep_status_name(sweep: Sweep | SweepSummary) -> str:
     """A sweep's status in words: under appraisal with every item decided, it waits for
     the director, as its decided items say."""
     if sweep.awaiting_approval:
         return DECIDED_NAME
     return SWEEP_STATUS_NAMES.get(sweep.status, sweep.status)
-
-
-def awaiting_approval_count(sweeps: list[SweepSummary]) -> int:
-    """The sweeps waiting for the director's approval or rejection."""
-    return sum(1 for sweep in sweeps if sweep.awaiting_approval)
 
 
 REFUSED_FIELDS = {"decision_required": "decision", "opinion_required": "opinion"}
@@ -228,7 +223,6 @@ class SweepPage:
     destroyable: list[ItemLine]
     """Items approved for destruction, waiting apart (R5), on no register yet: what a
     register may take."""
-    undecided: int
     waiting_until: date | None
     """While the approved items still wait apart (R5), the day a register may be drawn up
     from: before it the page offers none (the registry would refuse ``not_yet_due``)."""
@@ -287,11 +281,9 @@ def sweep_page(principal: Principal, sweep: Sweep, *, today: date, refused: str 
     return SweepPage(
         page=shown, pager=pager(shown, last, lambda number: sweep_items_url(
             sweep.sweep_id or "", number)),
-        sweep=sweep, status=SWEEP_STATUS_NAMES.get(sweep.status, sweep.status), items=items,
+        sweep=sweep, status=sweep_status_name(sweep), items=items,
         destroyable=[line for line in items if line.item.state == "waiting"
                      and not line.item.redacted and line.item.destruction_id is None],
-        undecided=sum(1 for line in items if line.item.state == "appraisal"
-                      and line.item.outcome == "undecided"),
         waiting_until=sweep.destroy_after if sweep.destroy_after
         and today < sweep.destroy_after else None,
         can=abilities(principal),

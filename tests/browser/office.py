@@ -153,7 +153,7 @@ def handed_over_moved_out_and_counted(archivist: httpx.Client, handed: dict[str,
     return inventory
 
 
-def nav_link(page: Page, name: str) -> Locator:
+def nav_link(page: Page, name: str | re.Pattern[str]) -> Locator:
     """The main navigation's link ``name``."""
     return page.get_by_role("navigation", name="主导航").get_by_role("link", name=name)
 

@@ -120,10 +120,20 @@ def test_a_confidential_loan_goes_through_each_approver_and_is_renewed_to_the_li
     expect(zhou.get_by_text("现在没有等待您审批的申请")).to_be_visible()
 
     director = office.open_as("zhao")
+    director.goto(loan_url)
+    # The director sees why the loan waits for them: the document's level, marked.
+    listed = director.get_by_role("region", name=re.compile("份文件"))
+    expect(listed.locator(".badge")).to_contain_text("密级：机密")
+    expect(director.get_by_role("heading", level=1)).to_contain_text(
+        f"li 借阅 {documents['confidential']['archive_no']}")
+    director.screenshot(path=screenshots / "loan-for-approval.png", full_page=True)
     _approve_from_inbox(director, "同意")
     wang = office.open_as("wang")
     _approve_from_inbox(wang, "同意借阅")
     expect(wang.get_by_role("heading", level=1)).to_contain_text("已批准")
+    expect(wang.locator("nav.crumbs")).to_contain_text(
+        f"li 借阅 {documents['confidential']['archive_no']}")
+    wang.screenshot(path=screenshots / "loan-approved.png", full_page=True)
     wang.get_by_role("button", name="开通电子查阅").click()
     expect(wang.get_by_role("status")).to_contain_text("已开通电子查阅")
 

@@ -157,6 +157,14 @@ def test_a_sweep_is_appraised_approved_and_destroyed_before_two_witnesses(
 
     zhao = office.open_as("zhao")
     zhao.goto(sweep_url)
+    # Every item decided: the sweep's own page says it waits for the director, as the
+    # list of sweeps and the director's header do; sending it back needs a reason.
+    expect(zhao.get_by_role("heading", level=1)).to_contain_text("鉴定完成，待总经理审批")
+    expect(nav_link(zhao, re.compile("保管与销毁"))).to_contain_text(
+        "1 份清理清单待您审批")
+    expect(zhao.get_by_label("退回理由（必填，合规专员和鉴定人会看到）")).to_have_attribute(
+        "required", "")
+    zhao.screenshot(path=screenshots / "sweep-awaiting-approval.png", full_page=True)
     zhao.get_by_label("审批意见（可不填）").fill("同意销毁")
     zhao.get_by_role("button", name="批准清单").click()
     expect(zhao.get_by_role("status")).to_contain_text(  # the configured wait's end

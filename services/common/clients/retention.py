@@ -47,6 +47,11 @@ class RetentionReader(RegistryClient):
         return await self.call("GET", "/registry/sweeps", list[SweepSummary], token=token,
                                params={"limit": LIST_PAGE})
 
+    async def sweeps_awaiting_approval_count(self, token: str) -> int:
+        """How many sweeps wait for the director's approval, however old (R2)."""
+        return (await self.call("GET", "/registry/sweeps/awaiting-count", AwaitingCount,
+                                token=token)).awaiting
+
     async def disposal(self, token: str, document_id: str) -> DisposalStanding | None:
         """Where the document stands on its way to destruction; none when no sweep lists it."""
         found = await self.call("GET", f"/registry/documents/{segment(document_id)}/disposal",

@@ -164,6 +164,23 @@ class Sweep(Struct):
     once they are returned lists them), so they are chased, not forgotten; one the reader
     is not cleared for is counted as an empty string, not named."""
 
+    @property
+    def undecided(self) -> int:
+        """Items under appraisal two appraisers have not agreed on yet (R2)."""
+        return sum(1 for item in self.items
+                   if item.state == "appraisal" and item.outcome == "undecided")
+
+    @property
+    def awaiting_approval(self) -> bool:
+        """Appraisal is complete: the director approves or rejects it next."""
+        return awaits_approval(self.status, self.undecided)
+
+
+def awaits_approval(status: str, undecided: int) -> bool:
+    """A sweep under appraisal none of whose items is undecided waits for the director
+    (R2): its list, its page and the director's header say so alike."""
+    return status == "appraisal" and undecided == 0
+
 
 class SweepSummary(Struct):
     sweep_id: str
@@ -183,7 +200,7 @@ class SweepSummary(Struct):
     @property
     def awaiting_approval(self) -> bool:
         """Appraisal is complete: the director approves or rejects it next."""
-        return self.status == "appraisal" and self.undecided == 0
+        return awaits_approval(self.status, self.undecided)
 
 
 DestructionStatus = Literal[

@@ -11,6 +11,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from services.common.auth import Principal
+from services.common.contracts.lending import AwaitingCount
 from services.common.contracts.retention import (
     Sweep,
     SweepItem,
@@ -26,7 +27,7 @@ from services.common.retention import (
 )
 from services.common.web import PageOffset, SummaryPageLimit
 from services.registry.guards import allow
-from services.registry.sweeps.models import AppraisalRequest, SweepDecision
+from services.registry.sweeps.models import AppraisalRequest, SweepDecision, SweepRejection
 from services.registry.sweeps.service import SweepsService
 
 
@@ -50,6 +51,13 @@ class SweepsController(Controller):
                           ) -> list[SweepSummary]:
         """Sweeps, newest first."""
         return await sweeps.summaries(status=status, limit=limit, offset=offset)
+
+    @get("/awaiting-count", operation_id="countSweepsAwaitingMe",
+         guards=[allow(APPROVER_ROLE)])
+    async def awaiting_count(self, sweeps: NamedDependency[SweepsService]) -> AwaitingCount:
+        """How many sweeps wait for the director's approval: under appraisal, none of
+        their items undecided, however old (the count in the director's top bar)."""
+        return await sweeps.awaiting_approval_count()
 
     @get("/{sweep_id:str}", operation_id="getSweep", guards=[allow(*RETENTION_READERS)])
     async def get_sweep(self, sweep_id: FromPath[str], principal: NamedDependency[Principal],
@@ -77,10 +85,10 @@ class SweepsController(Controller):
 
     @post("/{sweep_id:str}/reject", operation_id="rejectSweep", status_code=HTTP_200_OK,
           guards=[allow(APPROVER_ROLE)])
-    async def reject(self, sweep_id: FromPath[str], principal: NamedDependency[Principal],
-                     sweeps: NamedDependency[SweepsService],
-                     data: JSONBody[SweepDecision | None] = None) -> Sweep:
-        """The director sends the list back; its documents are swept again later."""
-        return await sweeps.reject(principal, sweep_id,
-                                   note=data.note if data else None)
+    async def reject(self, sweep_id: FromPath[str], data: JSONBody[SweepRejection],
+                     principal: NamedDependency[Principal],
+                     sweeps: NamedDependency[SweepsService]) -> Sweep:
+        """The director sends the list back, saying why; its documents are swept again
+        later."""
+        return await sweeps.reject(principal, sweep_id, note=data.note)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.common.contracts.fields import DocumentId, Note, Opinion
+from services.common.contracts.fields import DocumentId, Note, Opinion, Text
 from services.common.contracts.retention import AppraisalDecision, ItemState
 from services.common.models import RetentionClass, Struct
 
@@ -39,6 +39,13 @@ class AppraisalRequest(Struct):
 
 
 class SweepDecision(Struct):
-    """The director's approval or rejection of a sweep's list."""
+    """The director's approval of a sweep's list, with a note if they wish."""
 
     note: Note | None = None
+
+
+class SweepRejection(Struct):
+    """The director sends a sweep's list back (退回): ``note``, why, is required, as a
+    loan's refusal is; the compliance officer and the appraisers read it on the sweep."""
+
+    note: Text

@@ -131,20 +131,23 @@ class SweepsRepository(Repository):
         waiting = sa.select(sa.func.count()).where(
             sweep_items.c.sweep_id == retention_sweeps.c.sweep_id,
             sweep_items.c.state == "waiting").scalar_subquery()
-        undecided = sa.select(sa.func.count()).where(
-            sweep_items.c.sweep_id == retention_sweeps.c.sweep_id,
-            sweep_items.c.state == "appraisal",
-            sweep_items.c.outcome == "undecided").scalar_subquery()
         query = sa.select(retention_sweeps.c.sweep_id, retention_sweeps.c.status,
                           retention_sweeps.c.as_of, retention_sweeps.c.created_by,
                           retention_sweeps.c.created_at, retention_sweeps.c.destroy_after,
                           counted.label("items"), waiting.label("waiting"),
-                          undecided.label("undecided"))
+                          _undecided().label("undecided"))
         if status is not None:
             query = query.where(retention_sweeps.c.status == status)
         return await self.newest_page(query, SweepSummary, created=retention_sweeps.c.created_at,
                                       key=retention_sweeps.c.sweep_id, limit=limit,
                                       offset=offset)
+
+    async def awaiting_approval_count(self) -> int:
+        """How many sweeps wait for the director (``awaits_approval``: under appraisal,
+        none of their items undecided), however old: counted here, not from a page."""
+        query = sa.select(sa.func.count()).select_from(retention_sweeps).where(
+            retention_sweeps.c.status == "appraisal", _undecided() == 0)
+        return int((await self.conn.execute(query)).scalar_one())
 
     async def appraisals(self, sweep_id: str, *, document_id: str | None = None
                          ) -> dict[str, list[Appraisal]]:
@@ -285,3 +288,12 @@ class SweepsRepository(Repository):
                 sweep_items.c.sweep_id == sweep_id,
                 sweep_items.c.document_id.in_(chunk),
             ).values(state=state, new_disposal_due=new_disposal_due))
+
+
+def _undecided() -> sa.ScalarSelect[int]:
+    """A sweep's items under appraisal two appraisers have not agreed on yet (R2), for
+    the sweep of the row it is selected beside (``SweepSummary.undecided``)."""
+    return sa.select(sa.func.count()).where(
+        sweep_items.c.sweep_id == retention_sweeps.c.sweep_id,
+        sweep_items.c.state == "appraisal",
+        sweep_items.c.outcome == "undecided").scalar_subquery()

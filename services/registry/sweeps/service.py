@@ -17,6 +17,7 @@ import msgspec
 
 from services.common.auth import Principal
 from services.common.clock import Clock
+from services.common.contracts.lending import AwaitingCount
 from services.common.contracts.registry import (
     DocumentCorrected,
     DocumentRecord,
@@ -126,6 +127,12 @@ class SweepsService:
         async with self.store.transaction() as tx:
             return await tx.sweeps.summaries(status=status, limit=limit,
                                              offset=offset)
+
+    async def awaiting_approval_count(self) -> AwaitingCount:
+        """How many sweeps wait for the director's approval (the count beside 保管与销毁
+        in their top bar), all of them, not those of a page."""
+        async with self.store.snapshot() as tx:
+            return AwaitingCount(awaiting=await tx.sweeps.awaiting_approval_count())
 
     async def appraise(self, principal: Principal, sweep_id: str, request: AppraisalRequest
                        ) -> SweepItem:
@@ -252,9 +259,9 @@ class SweepsService:
                                           detail={"sweep_id": sweep_id, "destroy": len(destroyed),
                                              "kept": len(kept)}), at=now)
 
-    async def reject(self, principal: Principal, sweep_id: str, *, note: str | None
-                     ) -> Sweep:
-        """The director sends the list back: its items are released, swept again later."""
+    async def reject(self, principal: Principal, sweep_id: str, *, note: str) -> Sweep:
+        """The director sends the list back, saying why (``note``): its items are
+        released, swept again later."""
         now = self.clock.now()
         async with self.store.transaction() as tx:
             await _open_sweep(tx, sweep_id)

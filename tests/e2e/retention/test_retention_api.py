@@ -84,6 +84,31 @@ def test_approval_of_an_undecided_list_answers_409(archive: Archive) -> None:
     assert (response.status_code, response.json()["code"]) == (409, "appraisal_incomplete")
 
 
+def test_a_sweep_is_sent_back_only_with_a_reason_as_a_loan_is_turned_down(
+        shared: Archive) -> None:
+    """The body is checked before the sweep is looked for: without ``note`` (or with an
+    empty one) the answer is the loan's without ``reason``; with one, the sweep is
+    looked for. The page refuses an empty reason before asking the registry."""
+    refused = {path: [_post(shared, "zhao", path, body) for body in ({}, {field: ""})]
+               for path, field in (("/registry/sweeps/no-such-sweep/reject", "note"),
+                                   ("/registry/loans/no-such-loan/reject", "reason"))}
+    said = {path: [(answer.status_code, answer.json()["code"]) for answer in answers]
+            for path, answers in refused.items()}
+    assert said["/registry/sweeps/no-such-sweep/reject"] == said[
+        "/registry/loans/no-such-loan/reject"] == [(400, "invalid_request")] * 2
+    with_reason = _post(shared, "zhao", "/registry/sweeps/no-such-sweep/reject",
+                        {"note": "清单不全，重新登记"})
+    assert (with_reason.status_code, with_reason.json()["code"]) == (404, "unknown_sweep")
+    with closing(signed_in(shared.server.url, "zhao")) as browser:
+        csrf = re.search(r'name="csrf-token" content="([^"]+)"',
+                         browser.get("/ui/retention").text)
+        assert csrf is not None
+        sent = browser.post("/ui/sweeps/no-such-sweep/reject",
+                            data={"_csrf_token": csrf.group(1), "note": "  "})
+    assert (sent.status_code, sent.headers["location"]) == (
+        303, "/ui/sweeps/no-such-sweep?refused=reason_required")
+
+
 def test_the_director_is_told_when_a_sweeps_appraisal_is_complete(archive: Archive) -> None:
     """Beside 保管与销毁 in the director's header, and on its list of sweeps."""
     document = archive.file()
@@ -107,6 +132,11 @@ def test_the_director_is_told_when_a_sweeps_appraisal_is_complete(archive: Archi
     assert "鉴定完成，待总经理审批" in listing
     with closing(signed_in(archive.server.url, "qian")) as browser:
         assert "retention-badge" not in browser.get("/ui/badges").text
+    with archive.as_("zhao") as client:
+        assert client.get("/registry/sweeps/awaiting-count").json() == {"awaiting": 1}
+    with archive.as_("qian") as client:
+        refused = client.get("/registry/sweeps/awaiting-count")
+    assert (refused.status_code, refused.json()["code"]) == (403, "role_required")
 
 
 def test_a_register_before_destroy_after_answers_409_not_yet_due(archive: Archive) -> None:

@@ -173,6 +173,72 @@ def test_a_named_borrower_and_their_department_stand_in_one_pair_of_brackets() -
     assert "李娜 (li, Customer service)" in english
 
 
+def _lent(document_id: str, **fields: Any) -> LoanDocument:
+    values: dict[str, Any] = {
+        "document_id": document_id, "archive_no": f"2024-correspondence-A-1201-{document_id}",
+        "household": "A-1201", "category": "correspondence", "security": "ordinary",
+        "personal_info": False, "title": "物业费催缴函"} | fields
+    return LoanDocument(**values)
+
+
+def test_a_loans_heading_names_its_borrower_and_what_it_lends_not_its_day() -> None:
+    """As a document's page is named by its archive number: the one document lent by its
+    number, several (or one the reader may not see) counted."""
+    one = _loan("one", approved_by=("zhou", "zhao", "sun"), status="approved",
+                documents=[_lent("0007")])
+    chinese, english = in_both_languages(LI, "/ui/loans", "loan.html", view=_view(LI, one),
+                                         done="", refused="", people={"li": "李娜"})
+    start = chinese.index('<nav class="crumbs"')
+    crumbs = chinese[start:chinese.index("</nav>", start)]
+    assert "李娜（li） 借阅 2024-correspondence-A-1201-0007" in crumbs
+    assert "2030年1月10日" not in crumbs
+    heading = chinese[chinese.index("<h1>"):chinese.index("</h1>")]
+    assert "李娜（li） 借阅 2024-correspondence-A-1201-0007" in heading
+    assert "<title>李娜（li） 借阅 2024-correspondence-A-1201-0007 · 已批准" in chinese
+    assert "Loan of 2024-correspondence-A-1201-0007 to 李娜 (li)" in english
+    several = _loan("two", documents=[_lent("0007"), _lent("", redacted=True, title=None)])
+    chinese, english = in_both_languages(LI, "/ui/loans", "loan.html", view=_view(LI, several),
+                                         done="", refused="")
+    assert "li 借阅 2 份文件" in chinese[chinese.index("<h1>"):chinese.index("</h1>")]
+    assert "Loan of 2 documents to li" in english
+    hidden = _loan("three", documents=[_lent("", redacted=True, title=None, archive_no="")])
+    assert "li 借阅 1 份文件" in in_both_languages(
+        LI, "/ui/loans", "loan.html", view=_view(LI, hidden), done="", refused="")[0]
+
+
+def test_the_approvers_see_each_documents_marks_which_their_steps_follow_from() -> None:
+    """B8: the service-centre head's step is there for the document holding owners'
+    personal information, and the page says which one it is; B2: the director's for the
+    confidential one, counted as such even above the reader's clearance."""
+    loan = _loan("marked", approvals_needed=["manager", "center_head", "director", "archivist"],
+                 documents=[_lent("0007", personal_info=True), _lent("0008"),
+                            _lent("", redacted=True, title=None, security="confidential")])
+    chinese, english = in_both_languages(ZHOU, "/ui/loans", "loan.html",
+                                         view=_view(ZHOU, loan), done="", refused="")
+    listed = chinese[chinese.index('id="documents"'):chinese.index("</section>",
+                                                                   chinese.index('id="documents"'))]
+    lines = [" ".join(re.sub("<[^>]+>", "", line).split())
+             for line in listed[:listed.index("</ul>")].split("<li>")[1:]]
+    assert lines == [
+        "物业费催缴函 · 2024-correspondence-A-1201-0007 · 往来函件 · 密级：普通 含业主个人信息",
+        "物业费催缴函 · 2024-correspondence-A-1201-0008 · 往来函件 · 密级：普通",
+        "一份密级高于您权限的文件 · 往来函件 · 密级：机密"]
+    assert '<span class="badge">含业主个人信息</span>' in listed
+    assert '<span class="badge">密级：机密</span>' in listed
+    assert ("含业主个人信息的文件须经客户服务中心负责人审批。"
+            "机密、绝密文件须经总经理审批。") in listed
+    assert "Holds owners' personal information" in english
+    assert "Security: Confidential" in english
+    plain = _loan("plain", documents=[_lent("0008")])
+    assert "审批。" not in in_both_languages(
+        ZHOU, "/ui/loans", "loan.html", view=_view(ZHOU, plain), done="", refused="")[0]
+    personal = _loan("personal", documents=[_lent("0007", personal_info=True)])
+    said = in_both_languages(ZHOU, "/ui/loans", "loan.html", view=_view(ZHOU, personal),
+                             done="", refused="")[0]
+    assert "含业主个人信息的文件须经客户服务中心负责人审批。" in said
+    assert "总经理审批。" not in said
+
+
 def test_a_withdrawn_request_says_who_withdrew_it_not_who_turned_it_down() -> None:
     withdrawn = _loan("gone", status="rejected", approved_by=("zhou",),
                       rejection=RejectionRecord(rejected_by="admin", rejected_at=AT,

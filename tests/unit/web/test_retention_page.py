@@ -38,7 +38,6 @@ from services.web.retention_page import (
     HoldsPages,
     abilities,
     active_holds,
-    awaiting_approval_count,
     destroyed_lines,
     destruction_page,
     may_read,
@@ -500,7 +499,7 @@ def test_a_sweep_of_thousands_of_items_shows_one_page_of_them_with_the_whole_cou
     third = sweep_page(_person("compliance"), sweep, today=FIRST_DAY, page=3)
     assert [line.item.document_id for line in third.shown] == [
         f"{n:04d}" for n in range(2 * LIST_PAGE, 2 * LIST_PAGE + 5)]
-    assert third.undecided == 2 * LIST_PAGE + 5
+    assert third.sweep.undecided == 2 * LIST_PAGE + 5
 
 
 def test_an_appraisal_or_a_link_to_an_item_opens_the_page_holding_it() -> None:
@@ -566,7 +565,7 @@ def test_the_list_of_sweeps_says_how_many_items_an_approved_one_has_still_to_des
 def test_a_sweep_whose_appraisal_is_complete_reads_as_awaiting_the_directors_approval(
         ) -> None:
     """Under appraisal with every item decided, a sweep waits for the director, as its own
-    page's items say; the director's top bar counts it."""
+    page's items say."""
     sweeps = [SweepSummary(sweep_id=sweep_id, status="appraisal", as_of=date(2030, 1, 10),
                            created_by="qian", created_at=datetime(2030, 1, 10, 1, tzinfo=UTC),
                            items=11, undecided=undecided)
@@ -577,8 +576,44 @@ def test_a_sweep_whose_appraisal_is_complete_reads_as_awaiting_the_directors_app
     assert chinese.count("鉴定完成，待总经理审批") == 1
     assert chinese.count("鉴定中") == 1
     assert "Appraised, awaiting the Director" in english
-    assert awaiting_approval_count(sweeps) == 1
-    assert awaiting_approval_count([msgspec.structs.replace(sweeps[0], status="approved")]) == 0
+
+
+def test_a_sweep_whose_appraisal_is_complete_says_so_on_its_own_page_as_in_the_list(
+        ) -> None:
+    """Its status line and title read as the list of sweeps reads it (one rule,
+    ``sweep_status_name``); one with an item undecided is still 鉴定中."""
+    decided = _open_sweep(_item("0001", state="appraisal", outcome="destroy"),
+                          _item("0002", state="appraisal", outcome="keep"))
+    undecided = _open_sweep(_item("0001", state="appraisal", outcome="destroy"),
+                            _item("0002", state="appraisal", outcome="undecided"))
+    director = _person("director")
+    complete = _sweep_html(decided, reader=director)
+    heading = complete[complete.index("<h1>"):complete.index("</h1>")]
+    assert "鉴定完成，待总经理审批" in heading
+    assert "<title>清理清单 · 鉴定完成，待总经理审批" in complete
+    assert "Appraised, awaiting the Director" in _sweep_html(decided, reader=director,
+                                                            language="en")
+    still = _sweep_html(undecided, reader=director)
+    assert "鉴定中" in still[still.index("<h1>"):still.index("</h1>")]
+
+
+def test_the_director_sends_a_list_back_only_with_a_reason_the_form_marks_required() -> None:
+    """As a loan is turned down only with a reason (the same code, ``reason_required``):
+    the form says it is required and who reads it, and a refusal says what to do."""
+    decided = _open_sweep(_item("0001", state="appraisal", outcome="destroy"))
+    director = _person("director")
+    html = _sweep_html(decided, reader=director)
+    form = html[html.index('action="/ui/sweeps/s1/reject"'):]
+    form = form[:form.index("</form>")]
+    assert "退回理由（必填，合规专员和鉴定人会看到）" in form
+    assert re.search(r'<textarea id="reject-note" name="note"[^>]* required>', form)
+    refused = _sweep_html(decided, reader=director, refused="reason_required")
+    assert "退回清单时请写明理由：合规专员和鉴定人会在本页看到它" in refused
+    alert = refused[refused.index('<p class="refusal" role="alert"'):]
+    assert "保全" not in alert[:alert.index("</p>")]
+    english = _sweep_html(decided, reader=director, refused="reason_required", language="en")
+    assert "Say why you send the list back" in english
+    assert "(required; the Compliance Officer and the appraisers will read it)" in english
 
 
 def test_a_released_hold_says_its_approved_documents_may_go_on_a_register_now() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from services.common.contracts.retention import RetentionYears, Sweep, SweepItem
 from services.common.errors import Conflict, NotFound
 from services.common.models import Category, RetentionClass
+from services.common.paging import LIST_PAGE
 from services.registry.holds.models import HoldRequest
 from services.registry.schedule.models import ScheduleUpdate
 from services.registry.schedule.rules import DEFAULT_CLASSES
@@ -265,3 +267,24 @@ async def test_the_list_of_sweeps_counts_the_items_not_decided_yet(retention: Re
     assert await listed() == (1, False)
     await retention.appraise(sweep, second, "destroy", "zhou")
     assert await listed() == (0, True)
+
+
+async def test_a_sweep_awaiting_the_directors_approval_is_counted_however_many_follow_it(
+        retention: Retention) -> None:
+    """The director's top bar counts every sweep waiting for them, not those of the newest
+    page of sweeps (``LIST_PAGE``): an old one is not forgotten behind newer ones."""
+    document = await retention.file(category="repair", filed_at=date(2012, 3, 1))
+    sweep = await retention.sweep()
+    await retention.appraise(sweep, document, "destroy", "zhou", "qian")
+    later = sweep.created_at + timedelta(minutes=1)
+    async with retention.services.store.transaction() as tx:
+        for number in range(LIST_PAGE):
+            await tx.sweeps.insert(Sweep(sweep_id=str(uuid.uuid4()), status="approved",
+                                         as_of=TODAY, categories=None, items=[],
+                                         created_by="qian", created_at=later
+                                         + timedelta(seconds=number)))
+    newest = await retention.services.sweeps.summaries(status=None, limit=LIST_PAGE, offset=0)
+    assert sweep.sweep_id not in {summary.sweep_id for summary in newest}
+    assert (await retention.services.sweeps.awaiting_approval_count()).awaiting == 1
+    await retention.services.sweeps.approve(person("zhao"), sweep.sweep_id or "", note=None)
+    assert (await retention.services.sweeps.awaiting_approval_count()).awaiting == 0
