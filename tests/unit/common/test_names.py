@@ -87,8 +87,22 @@ def test_a_unit_code_in_words_is_filed_as_search_finds_it(typed: str, code: str)
     assert household_named(typed) == code
 
 
+@pytest.mark.parametrize(("typed", "code"), [
+    ("A棟1201", "A-1201"), ("3號樓0501", "3-0501"), ("B座1201室", "B-1201"),
+    ("A-12\u200b01", "A-1201"), ("\ufeffA-1201", "A-1201"), ("A\u2060-1201\u200d", "A-1201"),
+    ("\u3000A栋1201\u3000", "A-1201"),
+])
+def test_a_unit_code_in_traditional_or_pasted_with_invisible_characters_is_read(
+        typed: str, code: str) -> None:
+    """A棟1201 (Traditional, as a Hong Kong owner's letter writes it) and a code pasted
+    from a chat with a zero-width space inside were refused with a message quoting
+    what looked like a good code."""
+    assert household_named(typed) == code
+
+
 @pytest.mark.parametrize(("typed", "building"), [
     ("12栋", "12"), ("A座", "A"), ("b1幢", "B1"), ("3号楼", "3"), ("Ａ栋", "A"),
+    ("12棟", "12"), ("3號樓", "3"), ("A\u200b座", "A"),
     ("12楼", None), ("A栋1201", None), ("王栋", None), ("12", None),
 ])
 def test_a_building_typed_alone_by_its_word_is_that_building(typed: str,
