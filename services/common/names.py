@@ -148,11 +148,17 @@ _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 hyphen), which a code copied from a chat or a spreadsheet may carry unseen."""
 
 
+def _folded_visible(text: str) -> str:
+    """``text`` folded (Traditional as Simplified, full width as half, lower case) with
+    nothing invisible inside and no blanks around: a code or a name as typed, made ready
+    to read. Refused with what cannot be seen in it, it looked right in the message
+    quoting it."""
+    return fold(_INVISIBLE.sub("", text)).strip()
+
+
 def _code_typed(text: str) -> str:
-    """A unit code, building or floor as typed, made ready to read: Traditional as
-    Simplified (A棟, 3號樓), full width as half, upper case, nothing invisible inside and
-    no blanks around. Refused so, a code looked right in the message quoting it."""
-    return fold(_INVISIBLE.sub("", text)).strip().upper()
+    """A unit code, building or floor as typed (A棟, 3號樓 too), ready to read, upper case."""
+    return _folded_visible(text).upper()
 
 
 def household_named(text: str) -> str:
@@ -292,7 +298,7 @@ def department_named(text: str, *, shown: Mapping[str, str] | None = None) -> st
     """A department's code, or the code of a usual department typed by its Chinese name
     (客服部 is customer_service) or, in any case, by the name ``shown`` (code: name) on the
     reader's page (Customer service); ``ValueError`` saying how to write one otherwise."""
-    typed = fold(text.strip())
+    typed = _folded_visible(text)
     for names in (DEPARTMENT_NAMES, shown or {}):
         for code, name in names.items():
             if typed == fold(name):

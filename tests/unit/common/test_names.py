@@ -68,6 +68,14 @@ def test_a_usual_department_is_taken_by_the_name_its_page_shows_in_any_case(
                                           "archive": "Archive room"}) == "customer_service"
 
 
+@pytest.mark.parametrize("typed", ["archive\u200b", "\ufeff档案室", "檔案室",
+                                   "\u3000archive\u3000"])
+def test_a_department_pasted_with_invisible_characters_or_in_traditional_is_read(
+        typed: str) -> None:
+    """archive with a zero-width space after it was refused, quoting what looked right."""
+    assert department_named(typed) == "archive"
+
+
 def test_a_name_shown_on_no_page_is_no_department() -> None:
     with pytest.raises(ValueError, match="not a department"):
         department_named("Customer Service")
