@@ -148,6 +148,16 @@ _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 hyphen), which a code copied from a chat or a spreadsheet may carry unseen."""
 
 
+_LIST_SEPARATORS = re.compile(r"[\s,，、]+")
+
+
+def typed_items(text: str) -> list[str]:
+    """The items of a list typed in one field (archive numbers, unit codes), apart by
+    blanks or commas (, ， 、), each without what cannot be seen in it (a zero-width space
+    pasted with it): refused so, an item looked right in the message naming it."""
+    return [item for item in _LIST_SEPARATORS.split(_INVISIBLE.sub("", text)) if item]
+
+
 def _folded_visible(text: str) -> str:
     """``text`` folded (Traditional as Simplified, full width as half, lower case) with
     nothing invisible inside and no blanks around: a code or a name as typed, made ready

@@ -14,6 +14,7 @@ from services.common.names import (
     department_named,
     floor_named,
     household_named,
+    typed_items,
     unit_code_key,
     unit_in_words,
 )
@@ -74,6 +75,14 @@ def test_a_department_pasted_with_invisible_characters_or_in_traditional_is_read
         typed: str) -> None:
     """archive with a zero-width space after it was refused, quoting what looked right."""
     assert department_named(typed) == "archive"
+
+
+def test_a_list_typed_in_one_field_is_read_without_what_cannot_be_seen() -> None:
+    """An archive number pasted for a hold with a zero-width space after it was refused
+    as one that does not exist, quoting what looked like the right number."""
+    typed = "　2012-repair-A-1201-0001\u200b，2024-repair-A-1201-0002、\ufeffA-1201 "
+    assert typed_items(typed) == [
+        "2012-repair-A-1201-0001", "2024-repair-A-1201-0002", "A-1201"]
 
 
 def test_a_name_shown_on_no_page_is_no_department() -> None:
