@@ -166,6 +166,14 @@ def _folded_visible(text: str) -> str:
     return fold(_INVISIBLE.sub("", text)).strip()
 
 
+def tidied_username(text: str) -> str:
+    """A username as typed to sign in or to name a new account: full width as half (an
+    input method left in full width types ｗａｎｇ), lower case (Caps Lock: WANG), nothing
+    invisible inside, no blanks around. A username is lower-case ASCII letters, digits and
+    ``. _ -``, so none is another's so read; one that is none stays none."""
+    return _folded_visible(text)
+
+
 def _code_typed(text: str) -> str:
     """A unit code, building or floor as typed (A棟, 3號樓 too), ready to read, upper case."""
     return _folded_visible(text).upper()

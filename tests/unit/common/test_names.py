@@ -14,6 +14,7 @@ from services.common.names import (
     department_named,
     floor_named,
     household_named,
+    tidied_username,
     typed_items,
     unit_code_key,
     unit_in_words,
@@ -83,6 +84,13 @@ def test_a_list_typed_in_one_field_is_read_without_what_cannot_be_seen() -> None
     typed = "　2012-repair-A-1201-0001\u200b，2024-repair-A-1201-0002、\ufeffA-1201 "
     assert typed_items(typed) == [
         "2012-repair-A-1201-0001", "2024-repair-A-1201-0002", "A-1201"]
+
+
+@pytest.mark.parametrize("typed", ["ｗａｎｇ", "WANG", "　wang　", "wa\u200bng", "Ｗａｎｇ"])
+def test_a_username_typed_in_full_width_or_capitals_is_that_username(typed: str) -> None:
+    """Typed with the input method left in full width, or with Caps Lock on, the sign-in
+    page said only that the username or password was wrong."""
+    assert tidied_username(typed) == "wang"
 
 
 def test_a_name_shown_on_no_page_is_no_department() -> None:
