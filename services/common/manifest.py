@@ -220,9 +220,10 @@ def _household(text: str, category: str) -> str | None:
         raise RowProblem(exc.detail, code=exc.code, value=text) from exc
 
 
-def _filed_at(text: str, *, today: date) -> str:
-    """The row's filing date as ISO, if it is a day (``invalid_date``) that has come
-    (``checked_past_day``: ``date_in_future``), as ingest checks it at upload."""
+def filing_day(text: str, *, today: date) -> str:
+    """A filing date as typed (a row's, or the digitising form's default) as ISO, if it is
+    a day (``invalid_date``) that has come (``checked_past_day``: ``date_in_future``), as
+    ingest checks it at upload."""
     day = _read("invalid_date", day_named, text)
     try:
         checked_past_day(date.fromisoformat(day), "filed_at", today=today)
@@ -241,7 +242,7 @@ def _row_metadata(row: dict[str, str], *, today: date) -> dict[str, Any]:
     category = _read("unknown_category", category_named, values["category"])
     metadata = upload_metadata(
         household=_household(values["household"], category), category=category,
-        title=values["title"], filed_at=_filed_at(values["filed_at"], today=today),
+        title=values["title"], filed_at=filing_day(values["filed_at"], today=today),
         security=_read("invalid_security", security_level_named, values["security"])
         if values["security"] else None)
     if values["personal_info"]:

@@ -8,7 +8,9 @@ building: a, Ａ, A栋, building a are A; B1座 is B1. A paper location's parts 
 building so, its cabinet and box without their word (cabinet 3, 3柜, 第3柜 are 3; box 03,
 3盒 are 3), its room as typed. A unit code: any case and width, with any dash or a
 space for its hyphen, or none after a building of letters, and the words of a building
-and a flat written around it (a0301, Ａ－0301, A 0301, A栋0301, A座0301室 are A-0301).
+and a flat written around it, in Simplified or Traditional (a0301, Ａ－0301, A 0301,
+A栋0301, A棟0301, A座0301室 are A-0301), and characters that show nothing (a zero-width
+space pasted with it) left out.
 A day: year first as people write it (2024-05-18, 2024/5/18 as Excel writes it
 in a Chinese locale, 2024.5.18, 2024年5月18日). A language: the OCR model or its name
 (繁體 is chi_tra). One reading for the manifest, the command line's options and the
@@ -134,17 +136,53 @@ _FLOOR = re.compile(r"(.+?)\s*(?:/\s*|(?<=[栋座幢])|\s+)(\d{1,3})\s*(?:层|�
 def floor_named(text: str) -> tuple[str, int]:
     """The building (``building_named``) and floor ``text`` names: A/12, A栋12层, 5栋8层;
     ``ValueError`` saying how to write one otherwise."""
-    found = _FLOOR.fullmatch(unicodedata.normalize("NFKC", text).strip())
+    found = _FLOOR.fullmatch(_code_typed(text))
     if found is None:
         raise ValueError(f"{text!r} is not a building and a floor; write them as A/12, "
                          "A栋12层 or 5栋8层")
     return building_named(found[1]), int(found[2])
 
 
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
+"""Characters that show nothing (a zero-width space or joiner, a byte-order mark, a soft
+hyphen), which a code copied from a chat or a spreadsheet may carry unseen."""
+
+
+_LIST_SEPARATORS = re.compile(r"[\s,，、]+")
+
+
+def typed_items(text: str) -> list[str]:
+    """The items of a list typed in one field (archive numbers, unit codes), apart by
+    blanks or commas (, ， 、), each without what cannot be seen in it (a zero-width space
+    pasted with it): refused so, an item looked right in the message naming it."""
+    return [item for item in _LIST_SEPARATORS.split(_INVISIBLE.sub("", text)) if item]
+
+
+def _folded_visible(text: str) -> str:
+    """``text`` folded (Traditional as Simplified, full width as half, lower case) with
+    nothing invisible inside and no blanks around: a code or a name as typed, made ready
+    to read. Refused with what cannot be seen in it, it looked right in the message
+    quoting it."""
+    return fold(_INVISIBLE.sub("", text)).strip()
+
+
+def tidied_username(text: str) -> str:
+    """A username as typed to sign in or to name a new account: full width as half (an
+    input method left in full width types ｗａｎｇ), lower case (Caps Lock: WANG), nothing
+    invisible inside, no blanks around. A username is lower-case ASCII letters, digits and
+    ``. _ -``, so none is another's so read; one that is none stays none."""
+    return _folded_visible(text)
+
+
+def _code_typed(text: str) -> str:
+    """A unit code, building or floor as typed (A棟, 3號樓 too), ready to read, upper case."""
+    return _folded_visible(text).upper()
+
+
 def household_named(text: str) -> str:
     """The unit code ``text`` names (module docstring); ``ValueError`` saying how to write
     one otherwise."""
-    typed = _in_words(unicodedata.normalize("NFKC", text).strip().upper())
+    typed = _in_words(_code_typed(text))
     code = _UNIT_HYPHEN.sub("-", typed, count=1)
     if unhyphenated := _UNHYPHENATED_UNIT.fullmatch(code):
         code = f"{unhyphenated[1]}-{unhyphenated[2]}"
@@ -179,7 +217,7 @@ _BUILDING_ALONE = re.compile(rf"([A-Z0-9]{{1,4}})\s*(?:{_BUILDING_WORDS})")
 def building_alone(text: str) -> str | None:
     """The building ``text`` names by its word and nothing more (12栋, A座, B1幢), whose
     households a households search lists; None for anything else."""
-    found = _BUILDING_ALONE.fullmatch(unicodedata.normalize("NFKC", text).strip().upper())
+    found = _BUILDING_ALONE.fullmatch(_code_typed(text))
     return found[1] if found else None
 
 
@@ -188,7 +226,7 @@ def unit_code_key(text: str) -> str | None:
     (a-1201, Ａ－1201, A 1201, A栋1201, A-1201室 and a1201 are A1201; 1201 is 1201), to find the
     codes that hold them written so (``A-1201`` is ``A1201``); None when ``text`` is not
     made of them."""
-    typed = _UNIT_HYPHEN.sub("", _in_words(unicodedata.normalize("NFKC", text).strip().upper()))
+    typed = _UNIT_HYPHEN.sub("", _in_words(_code_typed(text)))
     return typed if _UNIT_CODE_KEY.fullmatch(typed) else None
 
 
@@ -278,7 +316,7 @@ def department_named(text: str, *, shown: Mapping[str, str] | None = None) -> st
     """A department's code, or the code of a usual department typed by its Chinese name
     (客服部 is customer_service) or, in any case, by the name ``shown`` (code: name) on the
     reader's page (Customer service); ``ValueError`` saying how to write one otherwise."""
-    typed = fold(text.strip())
+    typed = _folded_visible(text)
     for names in (DEPARTMENT_NAMES, shown or {}):
         for code, name in names.items():
             if typed == fold(name):

@@ -50,6 +50,9 @@ class AdvisoryLock(IntEnum):
     CONDITION_RECORDING = 7_401_000_003
     """Recording a condition check, while it looks for the same check recorded already
     (``InventoryRepository.same_check``)."""
+    INVENTORY_STARTING = 7_401_000_004
+    """Starting an inventory, while it looks for the same one started already
+    (``InventoryRepository.same_untouched``)."""
 
 
 class Repository:

@@ -17,7 +17,7 @@ from litestar.params import FromPath, FromQuery
 from services.common.clients.reader import RegistryReader
 from services.common.contracts.accounts import NewAccount, User
 from services.common.errors import ArchiveError
-from services.common.names import tidied_department, tidied_full_name
+from services.common.names import tidied_department, tidied_full_name, tidied_username
 from services.common.web import PAGES_PREFIX
 from services.web.accounts_page import (
     accounts_page,
@@ -68,6 +68,7 @@ class UserAdminPages(Controller):
         values["department"] = tidied_department(
             values["department"], shown=page.pages.department_names(page.request))
         values["full_name"] = tidied_full_name(values["full_name"])
+        values["username"] = tidied_username(values["username"])
         roles = texts(form, "roles")
         password = text(form, "password", trim=False)
         problem = new_user_problem(values["username"], roles, values["clearance"],

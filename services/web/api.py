@@ -29,6 +29,7 @@ from services.common.errors import (
     ValidationFailed,
 )
 from services.common.filing import FILERS
+from services.common.names import tidied_username
 from services.web.cookies import LANGUAGE, LANGUAGE_KEPT_S, SESSION
 from services.web.document_page import (
     DocumentPage,
@@ -114,7 +115,7 @@ class SignInPages(Controller):
         target = safe_next(data.next)
         try:
             issued = await registry.issue_token(
-                data.username.strip(), data.password,
+                tidied_username(data.username), data.password,
                 client_address=request.client.host if request.client else None)
         except (Unauthorized, ValidationFailed, TooManyRequests) as exc:
             wait_s = exc.retry_after_s if isinstance(exc, TooManyRequests) else None

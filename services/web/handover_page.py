@@ -9,7 +9,6 @@ is shown by its code (``handover_refusal``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -26,7 +25,7 @@ from services.common.contracts.operations import (
 from services.common.contracts.registry import LOCATION_PARTS, PaperLocation
 from services.common.errors import ArchiveError
 from services.common.models import HOUSEHOLD_RE
-from services.common.names import tidied_household
+from services.common.names import tidied_household, typed_items
 from services.common.operations import (
     CATALOGUE_READERS,
     HANDOVER_CANCELLERS,
@@ -218,8 +217,7 @@ def handover_request(values: dict[str, str], household: str, chosen: list[str],
     for name in ("service_centre", "handed_over_by", "received_by"):
         if not values[name]:
             return None, f"{name}_required"
-    typed = [tidied_household(part) for part in re.split(r"[\s,，、]+", values["households"])
-             if part]
+    typed = [tidied_household(part) for part in typed_items(values["households"])]
     if not all(HOUSEHOLD_RE.match(unit) for unit in typed):
         return None, "invalid_household"
     households = list(dict.fromkeys(typed))

@@ -41,6 +41,7 @@ from services.web.household_page import (
     move_out_problem,
     occupant_problem,
     outcome,
+    registered_as_asked,
     registration_problem,
     typed_day,
 )
@@ -101,7 +102,11 @@ class HouseholdPages(Controller):
                     token, household, occupant=values["occupant"] or None, moved_in=moved_in)
             except ArchiveError as exc:
                 problem = refusal_code(exc)
-            else:
+                if problem == "household_exists":
+                    registered = await registry.household(token, household)
+                    if registered_as_asked(registered, values["occupant"], moved_in):
+                        problem = ""
+            if not problem:
                 occupancy = current_occupancy(registered)
                 if occupancy is None:
                     return see(household_url(registered.household), OCCUPANTS_ANCHOR)

@@ -465,6 +465,18 @@ def current_occupancy(household: Household) -> Occupancy | None:
     return next((o for o in household.occupants if o.moved_out is None), None)
 
 
+def registered_as_asked(household: Household, occupant: str, moved_in: date | None) -> bool:
+    """Whether ``household``, refused as registered already, reads as the registration form
+    asked (with no occupant, or with ``occupant`` alone, moved in on ``moved_in``): the
+    same form sent twice (a double click), whose first registered it; the page then
+    answers as the first, not with a refusal telling the person to register the occupant
+    again."""
+    if not occupant:
+        return not household.occupants
+    return [(o.occupant, o.moved_in, o.moved_out) for o in household.occupants] == [
+        (occupant, moved_in, None)]
+
+
 def occupant_problem(occupant: str, moved_in: date | None, *, current: Occupancy | None,
                      closes: int | None, today: date, longest: int) -> tuple[str, str]:
     """What the form for a new occupant lacks, and the field to correct ("" when nothing,

@@ -26,6 +26,7 @@ from services.common.manifest import (
     ManifestRefused,
     ManifestRow,
     ManifestUnreadable,
+    RowProblem,
     is_manifest,
     left_out,
     manifest_rows,
@@ -103,8 +104,8 @@ class IngestPages(Controller):
         values = {name: text(form, name) for name in DEFAULT_FIELDS}
         try:
             defaults = defaults_of(values, today=today)
-        except ValueError:
-            problem = problem or "invalid_location"
+        except RowProblem as refused:
+            problem = problem or refused.code
         if not is_unit_code(values["household"]):
             problem = problem or "invalid_household"
         if problem:

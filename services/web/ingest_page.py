@@ -23,7 +23,13 @@ from services.common.auth import Principal
 from services.common.contracts.households import Household
 from services.common.contracts.ingest import Batch, BatchFile
 from services.common.filing import FILERS
-from services.common.manifest import ManifestRow, location_of, upload_metadata
+from services.common.manifest import (
+    ManifestRow,
+    RowProblem,
+    filing_day,
+    location_of,
+    upload_metadata,
+)
 from services.common.models import CATEGORY_NAMES, HOUSEHOLD_RE, SECURITY_LEVEL_NAMES
 from services.common.names import tidied_category, tidied_household
 from services.web.document_page import FIELD_NAMES
@@ -59,17 +65,23 @@ class Defaults:
 
 def defaults_of(values: Mapping[str, str], *, today: date) -> Defaults:
     """The form's defaults from its ``DEFAULT_FIELDS`` as typed (``today``: the date the
-    form shows at first); ``ValueError`` for a paper location that is not
-    ``building/room/cabinet/box``: the form is refused once, before any file is sent, not
-    each file after."""
+    form shows at first); ``RowProblem`` for a paper location that is not
+    ``building/room/cabinet/box`` (``invalid_location``) or a filing date that is no day
+    or not yet (``filing_day``'s codes): the form is refused once, before any file is
+    sent, not each file after."""
     location = values.get("location", "").strip()
-    filed_at = values.get("filed_at", "")
+    filed_at = values.get("filed_at", "").strip()
     security = values.get("security", "")
+    try:
+        paper_location = location_of(location) if location else None
+    except ValueError as exc:
+        raise RowProblem(str(exc), code="invalid_location", value=location) from exc
     return Defaults(household=values.get("household", ""),
                     category=values.get("category", ""),
-                    filed_at="" if filed_at == today.isoformat() else filed_at,
+                    filed_at="" if filed_at in ("", today.isoformat())
+                    else filing_day(filed_at, today=today),
                     security="" if security == "ordinary" else security,
-                    location=location_of(location) if location else None)
+                    location=paper_location)
 
 
 @dataclass(frozen=True)

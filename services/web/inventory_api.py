@@ -139,6 +139,10 @@ class InventoryPages(Controller):
             started = await registry.start_inventory(token, NewInventory(
                 building=building, note=data.note.strip()[:MAX_NOTE] or None))
         except ArchiveError as exc:
+            twin = exc.extra.get("inventory_id")
+            if refusal_code(exc) == "inventory_exists" and isinstance(twin, str):
+                # The form sent twice: the first's checklist, said so, not a refusal.
+                return see(inventory_url(twin), done="already_started")
             return see(INVENTORIES_URL, refused=refusal_code(exc))
         return see(inventory_url(started.inventory_id), done="started")
 

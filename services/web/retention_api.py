@@ -25,7 +25,7 @@ from services.common.contracts.retention import (
     SweepRequest,
 )
 from services.common.errors import ArchiveError, Forbidden, NotFound
-from services.common.names import tidied_household
+from services.common.names import tidied_household, typed_items
 from services.common.paging import LIST_PAGE
 from services.common.web import PAGES_PREFIX, attachment, name_part
 from services.web.failures import (
@@ -334,7 +334,7 @@ class HoldPages(Controller):
         """Place a hold; refused, the form comes back as typed with the reason (422)."""
         token = page_token(page.reader, may_read)
         reason = data.reason.strip()[:MAX_NOTE]
-        documents = [part for part in re.split(r"[\s,，、]+", data.documents) if part]
+        documents = typed_items(data.documents)
         household, category = tidied_household(data.household), data.category.strip()
         destroyed = unknown = None
         if not reason:

@@ -562,3 +562,17 @@ def test_the_english_accounts_page_takes_a_department_by_the_english_name_it_sho
     assert added.status_code in (200, 303), added.text
     with server.client(admin) as client:
         assert client.get("/registry/users/zhou.en").json()["department"] == "customer_service"
+
+
+def test_the_sign_in_page_takes_a_username_typed_in_full_width_or_capitals(
+        server: ArchiveServer) -> None:
+    """An input method left in full width types ｓｕｎ．ｗｉｄｅ; Caps Lock types SUN.WIDE:
+    both were told only that the username or password was wrong."""
+    server.add_user("sun.wide", "staff")
+    with server.client() as browser:
+        browser.get("/ui/login")
+        answers = [browser.post("/ui/login", data={
+            "username": typed, "password": PASSWORD, "next": "",
+            "_csrf_token": browser.cookies["archive_csrf"]}) for typed in (
+                "ｓｕｎ．ｗｉｄｅ", "SUN.WIDE")]
+    assert [answer.status_code for answer in answers] == [303, 303]

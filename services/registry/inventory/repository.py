@@ -70,6 +70,25 @@ class InventoryRepository(Repository):
                 "documents": sum(held.documents for held in box.held.values()),
                 "held": msgspec.to_builtins(box.held)} for number, box in enumerate(boxes, 1)])
 
+    async def same_untouched(self, *, building: str | None, note: str | None, by: str,
+                             since: datetime) -> str | None:
+        """The id of an open inventory ``by`` started since ``since`` of the same
+        ``building`` with the same ``note``, not one box of it marked yet, or None.
+        Inventories are started one at a time (``AdvisoryLock.INVENTORY_STARTING``), so the
+        same form sent twice at once (a double click, a retry) finds its twin."""
+        await self.one_at_a_time(AdvisoryLock.INVENTORY_STARTING)
+        marked = sa.select(inventory_items.c.inventory_id).where(
+            inventory_items.c.inventory_id == inventories.c.inventory_id,
+            inventory_items.c.state.is_not(None))
+        twin = await self.first_row(sa.select(inventories.c.inventory_id).where(
+            inventories.c.status == "open", inventories.c.started_by == by,
+            inventories.c.started_at >= since,
+            inventories.c.building.is_(None) if building is None
+            else inventories.c.building == building,
+            inventories.c.note.is_(None) if note is None else inventories.c.note == note,
+            ~sa.exists(marked)))
+        return None if twin is None else str(twin["inventory_id"])
+
     async def get(self, inventory_id: str, levels: Collection[SecurityLevel], *,
                   lock: bool = False) -> Inventory | None:
         """The inventory as a reader who may know of ``levels`` sees it (``as_seen``)."""

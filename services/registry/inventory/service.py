@@ -19,6 +19,7 @@ from datetime import date, timedelta
 import msgspec
 
 from services.common.auth import Principal
+from services.common.clock import day_start
 from services.common.contracts.inventory import (
     BoxDue,
     ConditionCheck,
@@ -55,11 +56,20 @@ class InventoryService(FeatureService):
         is C; a building of another name, 档案楼, as written) as the catalogue has it now,
         of what ``principal`` may know of (D1); refused when it would list no box (a
         building nothing they may know of is placed in), for an empty checklist would be
-        completed at once and counted as an inventory."""
+        completed at once and counted as an inventory, and when ``principal`` started the
+        same one today and has marked none of it (409 ``inventory_exists``: the form sent
+        twice, which listed every box twice)."""
         now = self.clock.now()
         building = None if new.building is None else tidied_building(new.building)
         access = access_filter(principal)
         async with self.store.transaction() as tx:
+            twin = await tx.inventory.same_untouched(
+                building=building, note=new.note, by=principal.username,
+                since=day_start(self.clock.day_of(now), self.clock.zone))
+            if twin is not None:
+                raise Conflict(f"the same inventory was started today and none of it is "
+                               f"marked yet ({twin})", code="inventory_exists",
+                               extra={"inventory_id": twin})
             boxes, unplaced = checklist_of(await tx.inventory.placed(building, access))
             if not boxes:
                 where = f"in building {building}" if building else "anywhere"

@@ -270,3 +270,20 @@ def test_an_archivist_registers_a_household_and_its_first_occupant_on_the_househ
     assert '<form method="post" action="/ui/households#register"' not in staff_page.text
     assert staff_sent.status_code == 404
     assert archivist.get("/registry/households/D-0204").status_code == 404
+
+
+def test_the_registration_form_sent_twice_answers_both_as_the_first(
+        archivist: httpx.Client, wang: httpx.Client) -> None:
+    """A double click on 建立户档: the second was refused as registered already, telling
+    the archivist to open it and register the occupant, whom the first had registered."""
+    first = _registering(wang, household="D-0301", occupant="孙七", moved_in="2020-01-01")
+    second = _registering(wang, household="D-0301", occupant="孙七", moved_in="2020-01-01")
+    other = _registering(wang, household="D-0301", occupant="周八", moved_in="2020-01-01")
+
+    assert (first.status_code, second.status_code) == (303, 303), second.text
+    assert second.headers["location"] == first.headers["location"]
+    assert "已登记 孙七 于 2020年1月1日 迁入" in wang.get(second.headers["location"]).text
+    assert [o["occupant"] for o in archivist.get(
+        "/registry/households/D-0301").json()["occupants"]] == ["孙七"]
+    assert other.status_code == 409
+    assert "户档 D-0301 已经建立，没有再建立一次" in other.text

@@ -159,7 +159,8 @@ def test_only_the_archive_s_people_take_inventories(shelf: Archive) -> None:
 
 @pytest.mark.parametrize("typed", ["a", "Ａ栋", " A座 "])
 def test_a_building_is_read_as_staff_type_it(shelf: Archive, typed: str) -> None:
-    inventory = _ok(_call(shelf, "POST", "/inventories", json={"building": typed}))
+    inventory = _ok(_call(shelf, "POST", "/inventories",
+                          json={"building": typed, "note": f"按“{typed}”盘点"}))
     assert (inventory["building"], inventory["tally"]["boxes"]) == ("A", 2)
 
 
@@ -175,7 +176,8 @@ def test_the_audit_log_names_the_box_marked_and_what_was_done(shelf: Archive) ->
     """O4: an entry of a mark or a resolution reads alone, as a condition check's does:
     which box (not the checklist's row number), where a misplaced one was found, and
     what was done about it."""
-    inventory_id = _ok(_call(shelf, "POST", "/inventories", json={}))["inventory_id"]
+    inventory_id = _ok(_call(shelf, "POST", "/inventories",
+                             json={"note": "审计"}))["inventory_id"]
     _ok(_call(shelf, "POST", f"/inventories/{inventory_id}/items/2",
               json={"state": "misplaced", "note": "在5号柜找到"}))
     _ok(_call(shelf, "POST", f"/inventories/{inventory_id}/items/2/resolve",

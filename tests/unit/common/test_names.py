@@ -14,6 +14,8 @@ from services.common.names import (
     department_named,
     floor_named,
     household_named,
+    tidied_username,
+    typed_items,
     unit_code_key,
     unit_in_words,
 )
@@ -68,6 +70,29 @@ def test_a_usual_department_is_taken_by_the_name_its_page_shows_in_any_case(
                                           "archive": "Archive room"}) == "customer_service"
 
 
+@pytest.mark.parametrize("typed", ["archive\u200b", "\ufeff档案室", "檔案室",
+                                   "\u3000archive\u3000"])
+def test_a_department_pasted_with_invisible_characters_or_in_traditional_is_read(
+        typed: str) -> None:
+    """archive with a zero-width space after it was refused, quoting what looked right."""
+    assert department_named(typed) == "archive"
+
+
+def test_a_list_typed_in_one_field_is_read_without_what_cannot_be_seen() -> None:
+    """An archive number pasted for a hold with a zero-width space after it was refused
+    as one that does not exist, quoting what looked like the right number."""
+    typed = "　2012-repair-A-1201-0001\u200b，2024-repair-A-1201-0002、\ufeffA-1201 "
+    assert typed_items(typed) == [
+        "2012-repair-A-1201-0001", "2024-repair-A-1201-0002", "A-1201"]
+
+
+@pytest.mark.parametrize("typed", ["ｗａｎｇ", "WANG", "　wang　", "wa\u200bng", "Ｗａｎｇ"])
+def test_a_username_typed_in_full_width_or_capitals_is_that_username(typed: str) -> None:
+    """Typed with the input method left in full width, or with Caps Lock on, the sign-in
+    page said only that the username or password was wrong."""
+    assert tidied_username(typed) == "wang"
+
+
 def test_a_name_shown_on_no_page_is_no_department() -> None:
     with pytest.raises(ValueError, match="not a department"):
         department_named("Customer Service")
@@ -87,8 +112,22 @@ def test_a_unit_code_in_words_is_filed_as_search_finds_it(typed: str, code: str)
     assert household_named(typed) == code
 
 
+@pytest.mark.parametrize(("typed", "code"), [
+    ("A棟1201", "A-1201"), ("3號樓0501", "3-0501"), ("B座1201室", "B-1201"),
+    ("A-12\u200b01", "A-1201"), ("\ufeffA-1201", "A-1201"), ("A\u2060-1201\u200d", "A-1201"),
+    ("\u3000A栋1201\u3000", "A-1201"),
+])
+def test_a_unit_code_in_traditional_or_pasted_with_invisible_characters_is_read(
+        typed: str, code: str) -> None:
+    """A棟1201 (Traditional, as a Hong Kong owner's letter writes it) and a code pasted
+    from a chat with a zero-width space inside were refused with a message quoting
+    what looked like a good code."""
+    assert household_named(typed) == code
+
+
 @pytest.mark.parametrize(("typed", "building"), [
     ("12栋", "12"), ("A座", "A"), ("b1幢", "B1"), ("3号楼", "3"), ("Ａ栋", "A"),
+    ("12棟", "12"), ("3號樓", "3"), ("A\u200b座", "A"),
     ("12楼", None), ("A栋1201", None), ("王栋", None), ("12", None),
 ])
 def test_a_building_typed_alone_by_its_word_is_that_building(typed: str,

@@ -185,3 +185,21 @@ def test_the_filing_date_says_an_old_files_own_date_is_wanted_not_today() -> Non
     assert hint is not None
     assert "扫描旧档案时请改为文件原来的归档日期" in hint.group(1)
     assert "change this to the date they were first filed" in english
+
+
+@pytest.mark.parametrize(("problem", "said", "said_in_english"), [
+    ("invalid_date", "默认值中的归档日期“2026-02-30”不是一个日期，文件都没有上传",
+     "The default filing date “2026-02-30” is not a date"),
+    ("date_in_future", "默认值中的归档日期 2026-02-30 在今天之后，文件都没有上传",
+     "The default filing date 2026-02-30 is after today"),
+])
+def test_a_refused_default_filing_date_says_which_and_marks_its_field(
+        problem: str, said: str, said_in_english: str) -> None:
+    values = dict.fromkeys(DEFAULT_FIELDS, "") | {"filed_at": "2026-02-30"}
+    chinese, english = in_both_languages(
+        WANG, "/ui/ingest", "ingest.html", shown=None, recent=[], problem=problem,
+        manifests=[], asked=Asked(), categories=CATEGORY_CHOICES, levels=SECURITY_CHOICES,
+        values=values, location_pattern=LOCATION_PATTERN)
+    assert said in chinese
+    assert said_in_english in english
+    assert re.search(r'<input id="filed_at"[^>]*aria-invalid="true"', chinese)

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from services.common.manifest import left_out, manifest_rows
+from services.common.manifest import RowProblem, left_out, manifest_rows
 from services.web.ingest_page import Defaults, defaults_of, plan
 
 HEADER = "path,household,category,title,filed_at,security\n"
@@ -137,3 +137,21 @@ def test_hidden_files_and_the_folders_manifest_are_not_sent() -> None:
     assert left_out("scans/.git/config")
     assert left_out("cab2/清单.CSV")
     assert not left_out("scans/1.png")
+
+
+@pytest.mark.parametrize(("typed", "code"), [
+    ("2026-02-30", "invalid_date"), ("民国113年5月1日", "invalid_date"),
+    ("二〇二四年", "invalid_date"), ("0000-01-01", "invalid_date"), ("1000-01-01", "invalid_date"),
+    ("2099-01-01", "date_in_future")])
+def test_a_default_filing_date_that_is_no_day_or_not_yet_refuses_the_form_once(
+        typed: str, code: str) -> None:
+    """Sent with the files, each file was refused after upload, as 'the filing information
+    is incomplete or ill-formed (title, filing date, security)', not saying which."""
+    with pytest.raises(RowProblem) as refused:
+        defaults_of({"category": "visit", "filed_at": typed}, today=TODAY)
+    assert refused.value.code == code
+
+
+def test_a_default_filing_date_is_read_as_the_manifest_reads_one() -> None:
+    assert defaults_of({"category": "visit", "filed_at": "2024年5月18日"},
+                       today=TODAY).filed_at == "2024-05-18"

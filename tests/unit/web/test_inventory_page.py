@@ -31,7 +31,7 @@ from services.web.inventory_page import (
     this_month,
 )
 from services.web.navigation import layout as page_layout
-from tests.unit.web.conftest import WANG, shared_pages
+from tests.unit.web.conftest import WANG, in_both_languages, shared_pages
 
 
 def _box(cabinet: str, box: str) -> PaperLocation:
@@ -129,3 +129,17 @@ def test_an_english_row_marks_the_chinese_room_in_text_not_in_its_buttons_names(
     names = re.findall(r'aria-label="([^"]*)"', html)
     assert names
     assert all("档案室" in name and "<" not in name and "&lt;" not in name for name in names)
+
+
+def test_an_inventory_started_twice_opens_the_first_saying_no_second_was_made() -> None:
+    """A double click on 开始盘点 listed every box twice, in two checklists; the registry
+    now answers the second with the first (409 ``inventory_exists``), and its page says
+    why the person is on it."""
+    inventory = _inventory(("1", "1", None))
+    chinese, english = in_both_languages(
+        WANG, "/ui/inventories/i", "inventory.html", inventory=inventory,
+        cabinets=cabinets(inventory), can=True, cleared=True, marks=MARKS,
+        state_names=BOX_STATE_NAMES, status_names={"open": "进行中"}, marked_event="marked",
+        done="already_started", refused="")
+    assert "这次盘点您今天已经开始过了（表单多提交了一次），没有再生成一份清单" in chinese
+    assert "You had started this inventory today already" in english
