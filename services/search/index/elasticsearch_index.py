@@ -72,7 +72,7 @@ from services.search.index.models import (
     SearchHit,
     SearchResult,
 )
-from services.search.index.protocol import INDEX_MISSING, Rebuild
+from services.search.index.protocol import INDEX_MISSING, UNREACHABLE, Rebuild
 from services.search.partial import partial_match, partial_page
 from services.search.query import SearchQuery
 from services.search.synonyms import DEFAULT_SYNONYMS, Synonyms
@@ -86,10 +86,6 @@ BULK_DOCUMENTS = 500
 
 MISSING_INDEX_ERROR = "index_not_found_exception"
 
-
-UNREACHABLE = "index_unreachable"
-"""Elasticsearch did not answer (down, restarting, not up yet after a reboot): waited for
-at start as the database is; one that answers and refuses is not."""
 
 
 def _refused(action: str, exc: ApiError) -> DependencyUnavailable:

@@ -38,6 +38,10 @@ from services.search.query import SearchQuery
 INDEX_MISSING = "index_missing"
 """The ``code`` of the ``DependencyUnavailable`` an index lost while running raises."""
 
+UNREACHABLE = "index_unreachable"
+"""Elasticsearch did not answer (down, restarting, not up yet after a reboot): waited for
+at start as the database is; one that answers and refuses is not."""
+
 
 class Rebuild(Protocol):
     """A new, empty index filled beside the live one (``archive reindex``).
