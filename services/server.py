@@ -101,15 +101,15 @@ def _when_started(server: uvicorn.Server, then: Callable[[], object]) -> None:
         asyncio.get_running_loop().call_later(0.01, _when_started, server, then)
 
 
-def loopback_listener() -> socket.socket:
-    """A socket bound to a free loopback port, for a server in this process. Held from
-    here on: a port found free and bound later can be taken in between (another server,
-    or any connection's own port), and the server then fails to start."""
+def loopback_listener(port: int = 0) -> socket.socket:
+    """A socket bound to loopback ``port`` (0: a free one), for a server in this process.
+    Held from here on: a port found free and bound later can be taken in between (another
+    server, or any connection's own port), and the server then fails to start."""
     # Named TCP: asyncio turns Nagle's algorithm off only on a socket whose protocol says
     # so, and a plain socket() says 0; with it on, every response on a kept-alive
     # connection waited 40 ms for the client's delayed acknowledgement.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.bind(("127.0.0.1", 0))
+    sock.bind(("127.0.0.1", port))
     return sock
 
 

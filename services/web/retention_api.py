@@ -47,13 +47,12 @@ from services.web.retention_page import (
     FIRST_HOLDS_PAGES,
     HoldsPages,
     abilities,
-    active_holds,
     destroyed_lines,
     destruction_page,
+    holds_part,
     may_read,
     may_read_register,
     placed_outcome,
-    released_holds,
     schedule_lines,
     sweep_page,
     sweep_status_name,
@@ -287,21 +286,30 @@ async def _holds_page(page: Page, registry: RegistryReader, form: HoldForm, *,
                       status_code: int = 200) -> Response[str]:
     """The holds page at ``pages``, its form filled with ``form`` (what was typed, when
     refused), and the destroyed or unknown documents a refusal names (``destroyed``,
-    ``unknown``, as the registry lists them). Every active hold is read, so none hides
-    behind newer ones (R7); the released ones a page at a time."""
+    ``unknown``, as the registry lists them). Each part is counted, then its page read
+    (R7: every active hold is on a page, and the page holding ``pages.hold`` is found
+    by its place in the list), however many holds the archive has."""
     token = page_token(page.reader, may_read)
+    active_count, released_count = await asyncio.gather(
+        hidden_if_refused(registry.hold_count(token, status="active",
+                                              hold_id=pages.hold or None)),
+        hidden_if_refused(registry.hold_count(token, status="released")))
+    pages = pages.within(active_count, released_count)
     active, released = await asyncio.gather(
-        hidden_if_refused(registry.every_active_hold(token)),
-        hidden_if_refused(registry.holds(token, status="released", limit=LIST_PAGE + 1,
+        hidden_if_refused(registry.holds(token, status="active", limit=LIST_PAGE,
+                                         offset=rows_before(pages.page))),
+        hidden_if_refused(registry.holds(token, status="released", limit=LIST_PAGE,
                                          offset=rows_before(pages.released_page))))
     shown = {} if refused is None else {"refused": refused, "done": ""}
-    return page.render("holds.html", status_code=status_code,
-                       active=active_holds(active, pages),
-                       released=released_holds(released, pages),
-                       shown_documents=SHOWN_HELD_DOCUMENTS,
-                       can=abilities(page.reader.principal), categories=CATEGORY_BY_CODE,
-                       form=form, destroyed=destroyed_lines(destroyed),
-                       unknown=unknown_archive_nos(unknown), **shown)
+    return page.render(
+        "holds.html", status_code=status_code,
+        active=holds_part(active, active_count.count, pages.page,
+                          lambda number: pages.url(page=number)),
+        released=holds_part(released, released_count.count, pages.released_page,
+                            lambda number: pages.url(released_page=number)),
+        shown_documents=SHOWN_HELD_DOCUMENTS, can=abilities(page.reader.principal),
+        categories=CATEGORY_BY_CODE, form=form, destroyed=destroyed_lines(destroyed),
+        unknown=unknown_archive_nos(unknown), **shown)
 
 
 class HoldPages(Controller):

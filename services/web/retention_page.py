@@ -10,6 +10,7 @@ every move again, and its refusal is shown by its code (``retention_refusal``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -24,6 +25,7 @@ from services.common.contracts.retention import (
     Destruction,
     EarlierAppraisal,
     Hold,
+    HoldCount,
     RetentionSchedule,
     Sweep,
     SweepItem,
@@ -365,12 +367,12 @@ def hold_lines(holds: list[Hold]) -> list[HoldLine]:
 @dataclass(frozen=True)
 class HoldsPart:
     """One part of the holds page, ``LIST_PAGE`` holds a page: ``lines`` those of page
-    ``page``; ``total`` the holds of the part on every page, None where not counted."""
+    ``page``; ``total`` the holds of the part on every page."""
 
     lines: list[HoldLine]
     page: int
     pager: Pager
-    total: int | None = None
+    total: int
 
     @property
     def first(self) -> int:
@@ -399,31 +401,26 @@ class HoldsPages:
         return address(HOLDS_URL, {name: number for name, number in values.items()
                                    if number != 1}) + anchor
 
+    def within(self, active: HoldCount, released: HoldCount) -> HoldsPages:
+        """These pages of parts of ``active`` and ``released`` holds (R7: every active
+        hold is on a page, none hidden behind newer ones): the page holding ``hold``
+        when the active holds list it (``active.before``); one past the last shows the
+        last."""
+        page = (active.before // LIST_PAGE + 1 if active.before is not None
+                else min(self.page, page_count(active.count, LIST_PAGE)))
+        return HoldsPages(page=page, released_page=min(
+            self.released_page, page_count(released.count, LIST_PAGE)), hold=self.hold)
+
 
 FIRST_HOLDS_PAGES = HoldsPages()
 
 
-def active_holds(holds: list[Hold], pages: HoldsPages) -> HoldsPart:
-    """Every active hold (R7: none hidden behind newer ones), newest first, the page asked
-    for (one past the last shows the last) with the pager through them."""
-    last = page_count(len(holds), LIST_PAGE)
-    held = [hold.hold_id for hold in holds]
-    shown = (held.index(pages.hold) // LIST_PAGE + 1 if pages.hold in held
-             else min(pages.page, last))
-    first = rows_before(shown)
-    return HoldsPart(lines=hold_lines(holds[first:first + LIST_PAGE]), page=shown,
-                     pager=pager(shown, last, lambda number: pages.url(page=number)),
-                     total=len(holds))
-
-
-def released_holds(holds: list[Hold], pages: HoldsPages) -> HoldsPart:
-    """Page ``pages.released_page`` of the released holds, newest first, read with one
-    more than a page (``holds``) to know whether a next page follows."""
-    shown = pages.released_page
-    last = shown + 1 if len(holds) > LIST_PAGE else shown
-    return HoldsPart(lines=hold_lines(holds[:LIST_PAGE]), page=shown,
-                     pager=pager(shown, last,
-                                 lambda number: pages.url(released_page=number)))
+def holds_part(holds: list[Hold], total: int, page: int, url: Callable[[int], str]
+               ) -> HoldsPart:
+    """Page ``page`` of a part of the holds page, as read (``holds``, newest first), of
+    ``total`` on every page, the pager under it leading through ``url(number)``."""
+    return HoldsPart(lines=hold_lines(holds), page=page,
+                     pager=pager(page, page_count(total, LIST_PAGE), url), total=total)
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.common.auth import Principal, TokenCodec
 from services.common.clock import Clock, FixedClock
 from services.common.contracts.registry import AuditRecord, DocumentRecord, NewDocument
+from services.common.contracts.retention import Hold, HoldStatus
 from services.common.db import create_engine, migrate
 from services.registry.accounts.models import NewUser
 from services.registry.bootstrap import RegistryServices
@@ -149,3 +151,29 @@ class LocalRegistry:
 
     async def sql(self, statement: str, **params: Any) -> list[Any]:
         return await sql(self.engine, statement, **params)
+
+
+def household_holds(count: int, *, placed_at: datetime, status: HoldStatus = "active",
+                    placed_by: str = "qian") -> list[Hold]:
+    """``count`` holds, each on a household of its own (E-0001, E-0002, …), placed a
+    second apart from ``placed_at`` on (the last the newest)."""
+    return [Hold(hold_id=str(uuid.uuid4()), status=status, reason=f"诉讼保全{number}",
+                 documents=[], household=f"E-{number:04d}", category=None,
+                 placed_by=placed_by, placed_at=placed_at + timedelta(seconds=number),
+                 released_by=placed_by if status == "released" else None,
+                 released_at=placed_at + timedelta(days=1) if status == "released" else None)
+            for number in range(1, count + 1)]
+
+
+async def insert_holds(database_url: str, holds: list[Hold]) -> None:
+    """Store ``holds`` in one transaction through the registry's repository, unaudited:
+    many holds for a test or a benchmark to read (placed one by one through the
+    service, each takes the placing lock and writes its audit entries)."""
+    engine = create_engine(database_url, pool_size=1)
+    try:
+        store = registry_services(engine, FixedClock(datetime.now(UTC))).store
+        async with store.transaction() as tx:
+            for hold in holds:
+                await tx.holds.insert(hold)
+    finally:
+        await engine.dispose()

@@ -18,6 +18,7 @@ from services.common.contracts.retention import (
     DestructionSummary,
     DisposalStanding,
     Hold,
+    HoldCount,
     HoldStatus,
     NewHold,
     RetentionSchedule,
@@ -145,10 +146,13 @@ class RetentionReader(RegistryClient):
         return await self.call("GET", "/registry/holds", list[Hold], token=token,
                                params=params)
 
-    async def every_active_hold(self, token: str) -> list[Hold]:
-        """Every active hold, newest first, however many the archive has (R7)."""
-        return await self.every("/registry/holds", list[Hold], page_size=MAX_SUMMARY_PAGE,
-                                token=token, params={"status": "active"})
+    async def hold_count(self, token: str, *, status: HoldStatus,
+                         hold_id: str | None = None) -> HoldCount:
+        """How many holds of ``status`` there are, as ``holds`` lists them, and with
+        ``hold_id`` how many it lists before that one (``GET /registry/holds/count``)."""
+        params = {"status": status} | ({"hold": hold_id} if hold_id else {})
+        return await self.call("GET", "/registry/holds/count", HoldCount, token=token,
+                               params=params)
 
     async def holds_bearing_on(self, token: str, household: str) -> list[Hold]:
         """Every active hold bearing on ``household``'s file (R7), newest first, however

@@ -359,6 +359,16 @@ class Hold(Struct):
                 and self.counted_up_to != "secret")
 
 
+class HoldCount(Struct):
+    """How many holds a list (``GET /registry/holds``) holds with the same filters, on
+    every page (``GET /registry/holds/count``); asked with ``hold``, ``before`` is how
+    many it lists before that hold (its row's offset, so the page holding it), null
+    when it does not list it."""
+
+    count: int
+    before: int | None = None
+
+
 class NewHold(msgspec.Struct, kw_only=True, omit_defaults=True):
     """A legal hold as the staff pages send it: the form's words as typed, which the
     registry judges against its own request body (``registry.holds.models.HoldRequest``;

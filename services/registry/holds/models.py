@@ -3,7 +3,10 @@ and its release. A hold as answered is ``services.common.contracts.retention``."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from services.common.contracts.fields import DocumentId, Note, Text
+from services.common.contracts.retention import HoldStatus
 from services.common.models import Category, Struct
 
 
@@ -18,3 +21,14 @@ class HoldRequest(Struct):
 
 class HoldRelease(Struct):
     note: Note | None = None
+
+
+@dataclass(frozen=True)
+class HoldFilters:
+    """Which holds a list and its count ask for (``GET /registry/holds``,
+    ``…/count``); each given filter narrows. ``document_id``: the holds covering it;
+    ``household``: those bearing on its file (``HoldsService.holds``)."""
+
+    status: HoldStatus | None = None
+    document_id: str | None = None
+    household: str | None = None

@@ -8,6 +8,7 @@ category both match it (a hold on a household or category covers documents filed
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -61,6 +62,22 @@ def _bearing_on(household: str, access: AccessFilter) -> sa.ColumnElement[bool]:
     return sa.or_(legal_holds.c.household == household, naming, by_category)
 
 
+_NEWEST_FIRST = (legal_holds.c.placed_at.desc(), legal_holds.c.hold_id)
+"""The order holds are listed in (``listed_before`` counts by it too)."""
+
+
+@dataclass(frozen=True)
+class HoldListing:
+    """Which holds a list asks for; each given filter narrows. ``document_id``: those
+    covering it; ``bearing_on``: a household and the reader's access
+    (``HoldsService.holds``). Every hold of the list is counted and listed, those naming
+    only documents above the reader's clearance as redacted rows (``hold_for``)."""
+
+    status: HoldStatus | None = None
+    document_id: str | None = None
+    bearing_on: tuple[str, AccessFilter] | None = None
+
+
 class HoldsRepository(Repository):
     async def insert(self, hold: Hold) -> None:
         await self.conn.execute(legal_holds.insert().values(
@@ -97,21 +114,44 @@ class HoldsRepository(Repository):
             return None
         return (await self._with_documents([row]))[0]
 
-    async def holds(self, *, status: HoldStatus | None, document_id: str | None,
-                    bearing_on: tuple[str, AccessFilter] | None = None,
-                    limit: int, offset: int) -> list[Hold]:
-        """``bearing_on``: a household and the reader's access (``HoldsService.holds``)."""
-        query = sa.select(legal_holds)
-        if status is not None:
-            query = query.where(legal_holds.c.status == status)
-        if document_id is not None:
-            query = query.where(await self._covering(document_id))
-        if bearing_on is not None:
-            query = query.where(_bearing_on(*bearing_on))
-        rows = (await self.conn.execute(query.order_by(
-            legal_holds.c.placed_at.desc(), legal_holds.c.hold_id).limit(limit)
-            .offset(offset))).mappings().all()
+    async def holds(self, listing: HoldListing, *, limit: int, offset: int) -> list[Hold]:
+        rows = (await self.conn.execute(
+            sa.select(legal_holds).where(*await self._listed(listing))
+            .order_by(*_NEWEST_FIRST).limit(limit).offset(offset))).mappings().all()
         return await self._with_documents(rows)
+
+    async def count(self, listing: HoldListing) -> int:
+        """How many holds ``holds`` lists for ``listing`` on all its pages."""
+        found = await self.conn.execute(sa.select(sa.func.count()).select_from(legal_holds)
+                                        .where(*await self._listed(listing)))
+        return int(found.scalar_one())
+
+    async def listed_before(self, listing: HoldListing, hold_id: str) -> int | None:
+        """How many holds ``holds`` lists for ``listing`` before hold ``hold_id`` (its
+        row's offset), or None when it does not list that hold."""
+        conditions = await self._listed(listing)
+        if await self.first_row(sa.select(legal_holds.c.hold_id).where(
+                legal_holds.c.hold_id == hold_id, *conditions)) is None:
+            return None
+        placed_at = (sa.select(legal_holds.c.placed_at)
+                     .where(legal_holds.c.hold_id == hold_id).scalar_subquery())
+        newer = sa.or_(legal_holds.c.placed_at > placed_at, sa.and_(
+            legal_holds.c.placed_at == placed_at, legal_holds.c.hold_id < hold_id))
+        found = await self.conn.execute(sa.select(sa.func.count()).select_from(legal_holds)
+                                        .where(newer, *conditions))
+        return int(found.scalar_one())
+
+    async def _listed(self, listing: HoldListing) -> list[sa.ColumnElement[bool]]:
+        """``listing`` as SQL over ``legal_holds``: what a list, its count and a hold's
+        place in it share."""
+        conditions = []
+        if listing.status is not None:
+            conditions.append(legal_holds.c.status == listing.status)
+        if listing.document_id is not None:
+            conditions.append(await self._covering(listing.document_id))
+        if listing.bearing_on is not None:
+            conditions.append(_bearing_on(*listing.bearing_on))
+        return conditions
 
     async def _covering(self, document_id: str) -> sa.ColumnElement[bool]:
         """Holds that name the document or whose household and category match it."""

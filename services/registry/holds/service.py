@@ -30,10 +30,11 @@ import msgspec
 from services.common.auth import Principal
 from services.common.clearance import clearance_refusal
 from services.common.clock import Clock
-from services.common.contracts.retention import Hold, HoldStatus
+from services.common.contracts.retention import Hold, HoldCount
 from services.common.errors import Conflict, NotFound
 from services.registry.access import access_filter, hold_withheld, visible_to
-from services.registry.holds.models import HoldRequest
+from services.registry.holds.models import HoldFilters, HoldRequest
+from services.registry.holds.repository import HoldListing
 from services.registry.holds.rules import checked_scope
 from services.registry.journal.models import AuditEntry, DetailValue
 from services.registry.journal.service import JournalService
@@ -131,8 +132,7 @@ class HoldsService:
                 return await hold_for(tx, principal, released)
         await self.journal.refuse(principal, "hold_released", refusal)
 
-    async def holds(self, principal: Principal, *, status: HoldStatus | None,
-                    document_id: str | None, household: str | None = None, limit: int,
+    async def holds(self, principal: Principal, wanted: HoldFilters, *, limit: int,
                     offset: int) -> list[Hold]:
         """Holds, newest first, each listing only the documents the reader may know of;
         asked about a document they may not, none. ``household``: the holds bearing on its
@@ -143,14 +143,35 @@ class HoldsService:
         category that they are held. Counted up to the reader's clearance, as
         ``covers_now`` is, so that the list does not tell of documents above it."""
         async with self.store.transaction() as tx:
-            if document_id is not None and not await visible_to(tx.documents, principal,
-                                                                [document_id]):
+            listing = await _listing(tx, principal, wanted)
+            if listing is None:
                 return []
-            found = await tx.holds.holds(
-                status=status, document_id=document_id,
-                bearing_on=None if household is None else (household, access_filter(principal)),
-                limit=limit, offset=offset)
+            found = await tx.holds.holds(listing, limit=limit, offset=offset)
             return [await hold_for(tx, principal, hold) for hold in found]
+
+    async def count(self, principal: Principal, wanted: HoldFilters, *,
+                    hold_id: str | None = None) -> HoldCount:
+        """How many holds ``holds`` lists with these filters, on every page, and with
+        ``hold_id`` how many it lists before that hold: a paged list's total, and the page
+        holding a hold asked for. Counted by the list's own filter, inside the query."""
+        async with self.store.transaction() as tx:
+            listing = await _listing(tx, principal, wanted)
+            if listing is None:
+                return HoldCount(count=0)
+            before = (None if hold_id is None
+                      else await tx.holds.listed_before(listing, hold_id))
+            return HoldCount(count=await tx.holds.count(listing), before=before)
+
+
+async def _listing(tx: Tx, principal: Principal, wanted: HoldFilters) -> HoldListing | None:
+    """``wanted`` as ``principal`` may have it listed; None when it lists nothing (a
+    document they may not know of)."""
+    if wanted.document_id is not None and not await visible_to(tx.documents, principal,
+                                                               [wanted.document_id]):
+        return None
+    return HoldListing(status=wanted.status, document_id=wanted.document_id,
+                       bearing_on=None if wanted.household is None
+                       else (wanted.household, access_filter(principal)))
 
 
 async def hold_for(tx: Tx, principal: Principal, hold: Hold) -> Hold:

@@ -3,6 +3,7 @@ document, holds, and ``archive sweep``."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Iterator
 from contextlib import closing
@@ -16,9 +17,11 @@ from click.testing import CliRunner
 from services.cli import main
 from services.common.clock import FixedClock
 from services.common.paging import LIST_PAGE
+from services.web.links import hold_url
 from tests.e2e.retention.support import START, Archive
 from tests.fixtures.app import PASSWORD, StartServer, launch_archive_server
 from tests.support.pages import signed_in
+from tests.support.registry import household_holds, insert_holds
 
 
 @pytest.fixture
@@ -393,35 +396,34 @@ def test_archive_sweep_names_the_documents_due_it_leaves_out_on_loan(archive: Ar
 
 def test_an_old_active_hold_is_on_the_holds_page_however_many_holds_follow_it(
         archive: Archive) -> None:
-    """R7: a hold placed a day before a page of others is still listed (active ones
-    first, ``LIST_PAGE`` a page, through the pager) and released from its row."""
-    with archive.as_("qian") as client:
-        old = client.post("/registry/holds", json={"reason": "早年诉讼保全", "household": "E-0001"})
-        assert old.status_code == 201, old.text
-        archive.clock.advance(timedelta(days=1))
-        for number in range(1, LIST_PAGE + 1):
-            newer = client.post("/registry/holds", json={"reason": f"后来的保全{number}",
-                                                         "household": f"E-{number + 1:04d}"})
-            assert newer.status_code == 201, newer.text
-        active = len(client.get("/registry/holds", params={"status": "active",
-                                                           "limit": 500}).json())
-    hold_id = old.json()["hold_id"]
+    """R7: a hold placed before a page of others is still listed (active ones first,
+    counted, ``LIST_PAGE`` a page, through the pager or opened by its link ``?hold=``) and
+    released from its row; the released ones are counted and paged too. The holds are
+    stored in one transaction (placed over HTTP, a hundred took half a minute)."""
+    active = household_holds(LIST_PAGE + 1, placed_at=START)
+    released = household_holds(LIST_PAGE + 1, placed_at=START, status="released")
+    asyncio.run(insert_holds(archive.server.settings.database_url_for("registry"),
+                             [*active, *released]))
+    oldest = active[0].hold_id
     with closing(signed_in(archive.server.url, "qian")) as browser:
         first = browser.get("/ui/holds").text
-        address, shown = "/ui/holds", first
-        while f'id="hold-{hold_id}"' not in shown:
-            following = re.search(r'<a href="([^"]+)" rel="next">', shown)
-            assert following is not None, f"{address} is the last page: the hold is on none"
-            address = following[1].replace("&amp;", "&")
-            shown = browser.get(address).text
-        csrf = re.search(r'name="csrf-token" content="([^"]+)"', shown)
+        following = re.search(r'<a href="([^"]+)" rel="next">', first)
+        assert following is not None
+        second = browser.get(following[1].replace("&amp;", "&")).text
+        opened = browser.get(hold_url(oldest)).text
+        csrf = re.search(r'name="csrf-token" content="([^"]+)"', opened)
         assert csrf is not None
-        released = browser.post(f"/ui/holds/{hold_id}/release",
-                                data={"_csrf_token": csrf[1], "note": "诉讼已结案"})
+        answer = browser.post(f"/ui/holds/{oldest}/release",
+                              data={"_csrf_token": csrf[1], "note": "诉讼已结案"})
     with archive.as_("qian") as client:
-        after = client.get("/registry/holds", params={"status": "released",
-                                                      "limit": 500}).json()
-    assert f"共 {active} 项有效保全" in first
-    assert "早年诉讼保全" in shown
-    assert released.status_code == 303, released.text
-    assert hold_id in [hold["hold_id"] for hold in after]
+        counted = [client.get("/registry/holds/count", params={"status": status}).json()
+                   for status in ("active", "released")]
+    assert f"共 {LIST_PAGE + 1} 项有效保全" in first
+    assert f"共 {LIST_PAGE + 1} 项已解除的保全" in first
+    assert f'id="hold-{oldest}"' not in first
+    assert f'id="hold-{oldest}"' in second
+    assert f'id="hold-{oldest}"' in opened
+    assert f"这一页是第 {LIST_PAGE + 1} 至 {LIST_PAGE + 1} 项" in opened
+    assert answer.status_code == 303, answer.text
+    assert counted == [{"count": LIST_PAGE, "before": None},
+                       {"count": LIST_PAGE + 2, "before": None}]

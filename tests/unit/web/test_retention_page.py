@@ -15,6 +15,7 @@ from services.common.contracts.retention import (
     Appraisal,
     Destruction,
     Hold,
+    HoldCount,
     RegisterItem,
     RetentionSchedule,
     RetentionYears,
@@ -37,12 +38,11 @@ from services.web.retention_page import (
     MISSING_NAMES,
     HoldsPages,
     abilities,
-    active_holds,
     destroyed_lines,
     destruction_page,
+    holds_part,
     may_read,
     may_read_register,
-    released_holds,
     schedule_lines,
     sweep_page,
     sweep_status_name,
@@ -165,12 +165,16 @@ def test_what_an_item_still_needs_names_roles_in_chinese_only() -> None:
 
 def _holds_html(language: str, refused: str, destroyed: object = None,
                 unknown: object = None, people: dict[str, str] | None = None,
-                done: str = "") -> str:
+                done: str = "", released: tuple[list[Hold], int, int] = ([], 0, 1)) -> str:
+    """``released``: the released holds of the page shown, how many there are, and which
+    page it is."""
     compliance = _person("compliance")
+    shown, total, page = released
     return shared_pages().html(language, "holds.html", page_layout(  # type: ignore[arg-type]
         compliance, "/ui/holds", "token") | {
-        "active": active_holds([], FIRST_HOLDS_PAGES),
-        "released": released_holds([], FIRST_HOLDS_PAGES), "can": abilities(compliance),
+        "active": holds_part([], 0, 1, lambda number: FIRST_HOLDS_PAGES.url(page=number)),
+        "released": holds_part(shown, total, page, lambda number: FIRST_HOLDS_PAGES.url(
+            released_page=number)), "can": abilities(compliance),
         "categories": CATEGORY_BY_CODE,
         "form": HoldForm(reason="诉讼", documents="1992-decoration-A-1201-0001"),
         "refused": refused, "done": done, "destroyed": destroyed_lines(destroyed),
@@ -631,12 +635,36 @@ def _active_hold(number: int) -> Hold:
 
 
 def test_every_active_hold_is_on_a_page_and_a_hold_asked_for_opens_its_own() -> None:
-    """R7: none hides behind newer ones; the household page's link opens its page."""
-    holds = [_active_hold(number) for number in range(LIST_PAGE + 1)]
-    first = active_holds(holds, FIRST_HOLDS_PAGES)
-    asked = active_holds(holds, HoldsPages(hold=f"h{LIST_PAGE}"))
-    past_the_last = active_holds(holds, HoldsPages(page=9))
-    assert (first.total, len(first.lines), first.pager.next_page) == (
-        LIST_PAGE + 1, LIST_PAGE, "/ui/holds?page=2#list")
-    assert (asked.page, [line.hold.hold_id for line in asked.lines]) == (2, [f"h{LIST_PAGE}"])
-    assert past_the_last.page == 2
+    """R7: none hides behind newer ones; the household page's link opens its page, found
+    from how many the registry lists before it; one past the last page shows the last."""
+    counted = HoldCount(count=2 * LIST_PAGE + 1)
+    none_released = HoldCount(count=0)
+    asked = HoldsPages(hold="h", page=3).within(
+        HoldCount(count=counted.count, before=LIST_PAGE), none_released)
+    gone = HoldsPages(hold="h", page=2).within(counted, none_released)
+    past_the_last = HoldsPages(page=9).within(counted, none_released)
+    first = holds_part([_active_hold(number) for number in range(LIST_PAGE)], counted.count,
+                       1, lambda number: FIRST_HOLDS_PAGES.url(page=number))
+    assert (asked.page, gone.page, past_the_last.page) == (2, 2, 3)
+    assert (first.total, first.last, first.pager.next_page) == (
+        counted.count, LIST_PAGE, "/ui/holds?page=2#list")
+
+
+def test_released_holds_are_counted_and_paged_as_the_active_ones_are() -> None:
+    """Their total is said, one past the last page shows the last, and the pager leads to
+    each page of them (``?released_page=``)."""
+    total = LIST_PAGE + LIST_PAGE // 2
+    pages = HoldsPages(released_page=9).within(HoldCount(count=0), HoldCount(count=total))
+    released = [msgspec.structs.replace(_active_hold(number), status="released",
+                                        released_by="qian", released_at=_active_hold(
+                                            number).placed_at, release_note="结案")
+                for number in range(total - LIST_PAGE)]
+    chinese, english = (_holds_html(language, "", released=(released, total,
+                                                               pages.released_page))
+                        for language in ("zh", "en"))
+    said = chinese[chinese.index('id="released"'):]
+    assert pages.released_page == 2
+    assert f"共 {total} 项已解除的保全 · 这一页是第 {LIST_PAGE + 1} 至 {total} 项" in said
+    assert 'href="/ui/holds#released" rel="prev"' in said
+    assert f"{total} released holds in all · this page shows {LIST_PAGE + 1} to {total}" in (
+        english)

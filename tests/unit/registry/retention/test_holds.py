@@ -10,7 +10,7 @@ import pytest
 
 from services.common.contracts.retention import Hold, Tombstone
 from services.common.errors import Conflict, NotFound, ValidationFailed
-from services.registry.holds.models import HoldRequest
+from services.registry.holds.models import HoldFilters, HoldRequest
 from tests.unit.registry.retention.conftest import Retention, person
 
 
@@ -54,7 +54,8 @@ async def test_the_same_hold_sent_twice_at_once_is_placed_once(retention: Retent
     (placed,) = [result for result in results if isinstance(result, Hold)]
     (refused,) = [result for result in results if isinstance(result, Conflict)]
     covering = await retention.services.holds.holds(
-        person("qian"), status="active", document_id=document.document_id, limit=10, offset=0)
+        person("qian"), HoldFilters(status="active", document_id=document.document_id),
+        limit=10, offset=0)
     assert (refused.code, refused.extra["hold_id"]) == ("hold_exists", placed.hold_id)
     assert [hold.hold_id for hold in covering] == [placed.hold_id]
 
@@ -69,7 +70,8 @@ async def test_two_officers_placing_the_same_hold_at_once_place_one(retention: R
     (placed,) = [result for result in results if isinstance(result, Hold)]
     refused = [result for result in results if isinstance(result, Conflict)]
     covering = await retention.services.holds.holds(
-        person("qian"), status="active", document_id=document.document_id, limit=10, offset=0)
+        person("qian"), HoldFilters(status="active", document_id=document.document_id),
+        limit=10, offset=0)
     assert {(r.code, r.extra["hold_id"]) for r in refused} == {("hold_exists", placed.hold_id)}
     assert len(refused) == 5
     assert [hold.hold_id for hold in covering] == [placed.hold_id]
@@ -97,8 +99,9 @@ async def test_the_holds_covering_a_document_are_listed(retention: Retention) ->
         reason="审计", household="A-1201"))
     await retention.services.holds.place(person("qian"), HoldRequest(
         reason="其他楼层", household="B-0301"))
-    covering = await retention.services.holds.holds(person("qian"),
-        status="active", document_id=document.document_id, limit=10, offset=0)
+    covering = await retention.services.holds.holds(
+        person("qian"), HoldFilters(status="active", document_id=document.document_id),
+        limit=10, offset=0)
     assert {h.hold_id for h in covering} == {named.hold_id, by_household.hold_id}
 
 
@@ -190,8 +193,8 @@ async def test_each_active_hold_counts_the_documents_it_covers_now(
     counts = {"named": 1, "household": 2, "both": 1, "category": 2, "none_yet": 0}
     assert {name: hold.covers_now for name, hold in placed.items()} == counts
     await retention.file(household="C-0101", category="repair")  # R7: filed later, held
-    listed = await retention.services.holds.holds(person("qian"), status=None,
-                                                  document_id=None, limit=10, offset=0)
+    listed = await retention.services.holds.holds(person("qian"), HoldFilters(),
+                                                  limit=10, offset=0)
     by_id = {hold.hold_id: hold.covers_now for hold in listed}
     assert {name: by_id[hold.hold_id] for name, hold in placed.items()} == counts | {
         "category": 3, "none_yet": 1}
@@ -215,5 +218,5 @@ async def test_a_hold_naming_a_destroyed_document_is_refused_saying_when_and_by_
     assert (gone.destruction_id, sorted(gone.witnesses), gone.destroyed_at) == (
         register.destruction_id, ["sun", "wang"], register.executed_at)
     assert destroyed.archive_no in refused.value.detail
-    assert await retention.services.holds.holds(person("qian"), status=None,
-                                                document_id=None, limit=10, offset=0) == []
+    assert await retention.services.holds.holds(person("qian"), HoldFilters(),
+                                                limit=10, offset=0) == []
