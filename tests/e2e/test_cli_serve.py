@@ -219,7 +219,7 @@ def _until_it_waits_for_the_database(argv: list[str], tmp_path: Path,
         if waiting in line:
             break
     started.send_signal(signal.SIGINT)
-    _, rest = started.communicate(timeout=30)
+    _, rest = started.communicate(timeout=90)  # its shut-down: 1-2 s, 10 s and more loaded
     return said, rest
 
 
