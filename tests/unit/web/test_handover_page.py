@@ -328,3 +328,22 @@ def test_a_handover_item_catalogued_before_its_scan_shows_its_pages_not_scanned(
     assert 'data-label="页数">未扫描</td>' in chinese
     assert 'data-label="页数">0</td>' not in chinese
     assert ">Not scanned</td>" in english
+
+
+def test_a_handover_is_named_by_its_sides_and_how_many_documents_it_hands_over() -> None:
+    """In its title, breadcrumb and heading alike, not by the day it was drawn up."""
+    sun = Principal(username="sun", roles=("archivist",))
+    items = [HandoverItem(position=number, document_id=f"d{number}",
+                          archive_no=f"2030-repair-A-1301-000{number}", title="维修记录",
+                          category="repair", household="A-1301", filed_at=AT.date(), pages=1)
+             for number in (1, 2)]
+    chinese, english = _rendered(sun, _handover(items=items),
+                                 people={"chen": "陈明", "sun": "孙丽"})  # type: ignore[arg-type]
+    start = chinese.index('<nav class="crumbs"')
+    crumbs = chinese[start:chinese.index("</nav>", start)]
+    named = "陈明（chen） 向 孙丽（sun） 移交 2 份文件"
+    assert named in crumbs
+    assert "2030年1月10日" not in crumbs
+    assert named in chinese[chinese.index("<h1>"):chinese.index("</h1>")]
+    assert f"<title>{named} · " in chinese
+    assert "Handover of 2 documents from 陈明 (chen) to 孙丽 (sun)" in english

@@ -594,7 +594,7 @@ def test_a_sweep_whose_appraisal_is_complete_says_so_on_its_own_page_as_in_the_l
     complete = _sweep_html(decided, reader=director)
     heading = complete[complete.index("<h1>"):complete.index("</h1>")]
     assert "鉴定完成，待总经理审批" in heading
-    assert "<title>清理清单 · 鉴定完成，待总经理审批" in complete
+    assert "<title>2026年6月1日 清理清单（2 份） · 鉴定完成，待总经理审批" in complete
     assert "Appraised, awaiting the Director" in _sweep_html(decided, reader=director,
                                                             language="en")
     still = _sweep_html(undecided, reader=director)
@@ -668,3 +668,19 @@ def test_released_holds_are_counted_and_paged_as_the_active_ones_are() -> None:
     assert 'href="/ui/holds#released" rel="prev"' in said
     assert f"{total} released holds in all · this page shows {LIST_PAGE + 1} to {total}" in (
         english)
+
+
+def test_a_sweep_is_named_by_its_day_and_how_many_documents_it_lists() -> None:
+    """In its title, breadcrumb and heading alike, as a loan is named by what it lends:
+    a day alone (保管与销毁 › 2026年6月1日) said nothing of what the page holds."""
+    sweep = _approved_sweep(_item("0001"), _item("0002"), _item("0003"))
+    chinese, english = (_sweep_html(sweep, language=language) for language in ("zh", "en"))
+    start = chinese.index('<nav class="crumbs"')
+    crumbs = chinese[start:chinese.index("</nav>", start)]
+    heading = chinese[chinese.index("<h1>"):chinese.index("</h1>")]
+    assert "保管与销毁</a> › 2026年6月1日 清理清单（3 份）" in crumbs
+    assert "2026年6月1日 清理清单（3 份）" in heading
+    assert "<title>2026年6月1日 清理清单（3 份） · " in chinese
+    assert "Sweep of " in english[english.index("<h1>"):english.index("</h1>")]
+    assert "(3 documents)" in english[english.index("<title>"):english.index("</title>")]
+    assert "(1 document)" in _sweep_html(_approved_sweep(_item("0001")), language="en")
