@@ -10,9 +10,14 @@ from tests.e2e.registry.conftest import opened, registered
 from tests.fixtures.app import ArchiveServer, module_archive_server
 
 server = module_archive_server()
-"""One archive for the tests that change and read only households of their own under
-usernames of their own. Listings, searches and counts are the whole archive's: the tests
-of those have an archive of their own (``archive_server``)."""
+"""One archive for the module's tests, each changing households of its own (buildings no
+other test uses) under usernames of its own. A listing, search or count reads the whole
+archive, so a test reads only its own households from it, or counts what it added."""
+
+
+def _own(households: list[dict[str, Any]], mine: set[str]) -> list[str]:
+    """The codes of ``mine`` among ``households``, in the order listed."""
+    return [h["household"] for h in households if h["household"] in mine]
 
 
 def test_a_new_occupant_relabels_the_file_and_keeps_the_history(
@@ -61,26 +66,27 @@ def test_a_change_on_a_day_outside_the_range_a_record_may_name_is_refused(
 
 
 def test_households_are_listed_by_building_and_floor_in_cabinet_order(
-        archive_server: ArchiveServer) -> None:
-    archivist = archive_server.add_user("wang", "archivist")
-    with archive_server.client(archivist) as client:
-        for code in ("A-1203", "B-1201", "A-0801", "A-1201"):
+        server: ArchiveServer) -> None:
+    archivist = server.add_user("wang.listing", "archivist")
+    with server.client(archivist) as client:
+        for code in ("G-1203", "H-1201", "G-0801", "G-1201"):
             client.post("/registry/households", json={"household": code})
-        floor = client.get("/registry/households", params={"building": "A", "floor": 12})
-        building = client.get("/registry/households", params={"building": "A"})
+        floor = client.get("/registry/households", params={"building": "G", "floor": 12})
+        building = client.get("/registry/households", params={"building": "G"})
         unknown = client.get("/registry/households/Z-9999")
-    assert [h["household"] for h in floor.json()] == ["A-1201", "A-1203"]
-    assert [h["household"] for h in building.json()] == ["A-0801", "A-1201", "A-1203"]
+    assert [h["household"] for h in floor.json()] == ["G-1201", "G-1203"]
+    assert [h["household"] for h in building.json()] == ["G-0801", "G-1201", "G-1203"]
     assert (unknown.status_code, unknown.json()["code"]) == (404, "unknown_household")
 
 
 def test_numbered_buildings_are_buildings_and_stand_in_their_numbers_order(
-        archive_server: ArchiveServer) -> None:
+        server: ArchiveServer) -> None:
     """Estates number their buildings (3栋) as often as they letter them: 3-0501 is
     building 3, floor 5, unit 1, and building 10's cabinets come after building 2's."""
-    archivist = archive_server.add_user("wang", "archivist")
-    with archive_server.client(archivist) as client:
-        for code in ("10-0101", "2-0501", "A-0101", "3-0501"):
+    archivist = server.add_user("wang.numbered", "archivist")
+    mine = {"10-0101", "2-0501", "M-0101", "3-0501"}
+    with server.client(archivist) as client:
+        for code in ("10-0101", "2-0501", "M-0101", "3-0501"):
             assert client.post("/registry/households", json={"household": code}
                                ).status_code == 201, code
         listed = client.get("/registry/households").json()
@@ -88,46 +94,48 @@ def test_numbered_buildings_are_buildings_and_stand_in_their_numbers_order(
         found = client.get("/registry/households", params={"q": "3栋0501"}).json()
         buildings = {typed: [h["household"] for h in client.get(
             "/registry/households", params={"q": typed}).json()]
-            for typed in ("10栋", "A栋", "3号楼")}
-    assert [h["household"] for h in listed] == ["2-0501", "3-0501", "10-0101", "A-0101"]
+            for typed in ("10栋", "M栋", "3号楼")}
+    assert _own(listed, mine) == ["2-0501", "3-0501", "10-0101", "M-0101"]
     assert [(h["building"], h["floor"], h["unit"]) for h in third.json()] == [("3", 5, 1)]
     assert [h["household"] for h in found] == ["3-0501"]
     # A building typed alone, by its word, lists its households (it found nothing).
-    assert buildings == {"10栋": ["10-0101"], "A栋": ["A-0101"], "3号楼": ["3-0501"]}
+    assert buildings == {"10栋": ["10-0101"], "M栋": ["M-0101"], "3号楼": ["3-0501"]}
 
 
 def test_a_household_is_found_by_its_unit_code_however_typed(
-        archive_server: ArchiveServer) -> None:
-    archivist = archive_server.add_user("wang", "archivist")
-    with archive_server.client(archivist) as client:
-        for code in ("A-1201", "B-1201", "A-0801"):
+        server: ArchiveServer) -> None:
+    archivist = server.add_user("wang.unit_code", "archivist")
+    mine = {"N-1201", "P-1201", "N-0801"}
+    with server.client(archivist) as client:
+        for code in ("N-1201", "P-1201", "N-0801"):
             client.post("/registry/households", json={"household": code})
-        found = {typed: [h["household"] for h in client.get(
-            "/registry/households", params={"q": typed}).json()]
-            for typed in ("a1201", "A-1201", "A1201", "Ａ－１２０１", "A栋1201", "1201", "Z-1",
-                          " ")}
-    assert found == {"a1201": ["A-1201"], "A-1201": ["A-1201"], "A1201": ["A-1201"],
-                     "Ａ－１２０１": ["A-1201"], "A栋1201": ["A-1201"],
-                     "1201": ["A-1201", "B-1201"], "Z-1": [],
-                     " ": ["A-0801", "A-1201", "B-1201"]}
+        found = {typed: _own(client.get("/registry/households", params={"q": typed}).json(),
+                             mine)
+                 for typed in ("n1201", "N-1201", "N1201", "Ｎ－１２０１", "N栋1201", "1201",
+                               "Z-1", " ")}
+    assert found == {"n1201": ["N-1201"], "N-1201": ["N-1201"], "N1201": ["N-1201"],
+                     "Ｎ－１２０１": ["N-1201"], "N栋1201": ["N-1201"],
+                     "1201": ["N-1201", "P-1201"], "Z-1": [],
+                     " ": ["N-0801", "N-1201", "P-1201"]}
 
 
 def test_a_household_is_found_by_part_of_a_current_or_former_occupant_s_name(
-        archive_server: ArchiveServer) -> None:
-    archivist = archive_server.add_user("wang", "archivist")
-    with archive_server.client(archivist) as client:
-        opened(client, "A-1201", "郑家豪", "2015-03-01")
-        client.post("/registry/households/A-1201/occupants",
+        server: ArchiveServer) -> None:
+    archivist = server.add_user("wang.occupant_name", "archivist")
+    mine = {"R-1201", "S-0305", "R-0101"}
+    with server.client(archivist) as client:
+        opened(client, "R-1201", "郑家豪", "2015-03-01")
+        client.post("/registry/households/R-1201/occupants",
                     json={"occupant": "何晶", "moved_in": "2021-07-01"})
-        opened(client, "B-0305", "鄭嘉豪", "2018-01-01")
-        client.post("/registry/households", json={"household": "C-0101"})
-        found = {typed: [h["household"] for h in client.get(
-            "/registry/households", params={"q": typed}).json()]
-            for typed in ("郑家豪", "家豪", "何晶", "鄭家豪", "嘉豪", "李")}
-        on_floor = client.get("/registry/households", params={"q": "豪", "building": "B"})
-    assert found == {"郑家豪": ["A-1201"], "家豪": ["A-1201"], "何晶": ["A-1201"],
-                     "鄭家豪": ["A-1201"], "嘉豪": ["B-0305"], "李": []}
-    assert [h["household"] for h in on_floor.json()] == ["B-0305"]
+        opened(client, "S-0305", "鄭嘉豪", "2018-01-01")
+        client.post("/registry/households", json={"household": "R-0101"})
+        found = {typed: _own(client.get("/registry/households", params={"q": typed}).json(),
+                             mine)
+                 for typed in ("郑家豪", "家豪", "何晶", "鄭家豪", "嘉豪", "李")}
+        on_floor = client.get("/registry/households", params={"q": "豪", "building": "S"})
+    assert found == {"郑家豪": ["R-1201"], "家豪": ["R-1201"], "何晶": ["R-1201"],
+                     "鄭家豪": ["R-1201"], "嘉豪": ["S-0305"], "李": []}
+    assert [h["household"] for h in on_floor.json()] == ["S-0305"]
 
 
 def test_only_an_archivist_changes_a_household(server: ArchiveServer) -> None:
@@ -234,11 +242,13 @@ def test_a_corrected_filing_date_moves_the_document_into_its_occupant_s_part(
 
 
 def test_an_occupancy_correction_waits_for_a_manager_then_relabels_the_household(
-        archive_server: ArchiveServer) -> None:
+        server: ArchiveServer) -> None:
     """D12 over HTTP: 202 pending; the manager approves it from the one corrections queue."""
-    archivist = archive_server.add_user("wang", "archivist")
-    manager = archive_server.add_user("zhou", "manager")
-    with archive_server.client(archivist) as client:
+    archivist = server.add_user("wang.occupancy_correction", "archivist")
+    manager = server.add_user("zhou.occupancy_correction", "manager")
+    with server.client(manager) as client:
+        awaiting_before = client.get("/registry/corrections/awaiting-count").json()["awaiting"]
+    with server.client(archivist) as client:
         created = client.post("/registry/households", json={
             "household": "C-0101", "occupant": "张伟", "moved_in": "2020-03-01"}).json()
         occupancy_id = created["occupants"][0]["occupancy_id"]
@@ -252,7 +262,7 @@ def test_an_occupancy_correction_waits_for_a_manager_then_relabels_the_household
         refused = client.post(
             f"/registry/households/C-0101/occupants/{occupancy_id}/corrections",
             json={"changes": {"moved_in": "2099-01-01"}, "reason": "录错"})
-    with archive_server.client(manager) as client:
+    with server.client(manager) as client:
         count = client.get("/registry/corrections/awaiting-count").json()
         approved = client.post(f"/registry/corrections/{asked.json()['correction_id']}/approve",
                                json={})
@@ -261,18 +271,19 @@ def test_an_occupancy_correction_waits_for_a_manager_then_relabels_the_household
     assert (asked.json()["status"], asked.json()["occupancy_id"]) == ("pending", occupancy_id)
     assert (hidden.status_code, hidden.json()["code"]) == (404, "unknown_household")
     assert (refused.status_code, refused.json()["code"]) == (422, "date_in_future")
-    assert count == {"awaiting": 1}
+    assert count == {"awaiting": awaiting_before + 1}
     assert approved.status_code == 200, approved.text
     assert household["label"] == "张玮"
 
 
 def test_one_household_s_corrections_are_listed_and_counted_alone(
-        archive_server: ArchiveServer) -> None:
+        server: ArchiveServer) -> None:
     """``household=``: the corrections of its occupancies and of its documents, none of
     another household's (the household page reads only its own)."""
-    archivist = archive_server.add_user("wang", "archivist")
+    archivist = server.add_user("wang.household_corrections", "archivist")
     occupancy_ids = {}
-    with archive_server.client(archivist) as client:
+    with server.client(archivist) as client:
+        everyone_before = client.get("/registry/corrections/count").json()["count"]
         for household, occupant in (("C-0201", "赵敏"), ("C-0202", "钱进")):
             created = client.post("/registry/households", json={
                 "household": household, "occupant": occupant, "moved_in": "2020-03-01"})
@@ -282,9 +293,9 @@ def test_one_household_s_corrections_are_listed_and_counted_alone(
                 "/corrections", json={"changes": {"moved_in": "2020-04-01"},
                                       "reason": "入住日期录错，按交房单更正"})
             assert asked.status_code == 202, asked.text
-    filed = registered(archive_server, household="C-0201", category="payment",
+    filed = registered(server, household="C-0201", category="payment",
                        title="物业费收据", filed_at="2021-05-06")
-    with archive_server.client(archivist) as client:
+    with server.client(archivist) as client:
         document = client.post(f"/registry/documents/{filed['document_id']}/corrections",
                                json={"changes": {"household": "C-0202"}, "reason": "归错户"})
         assert document.status_code == 202, document.text
@@ -296,4 +307,5 @@ def test_one_household_s_corrections_are_listed_and_counted_alone(
         unknown = client.get("/registry/corrections", params={"household": "Z-9999"}).json()
     assert {(c["occupancy_id"], c["document_id"]) for c in listed} == {
         (occupancy_ids["C-0201"], None), (None, filed["document_id"])}
-    assert (counted, everyone, unknown) == ({"count": 2}, {"count": 3}, [])
+    assert (counted, everyone, unknown) == (
+        {"count": 2}, {"count": everyone_before + 3}, [])

@@ -5,9 +5,11 @@ store, and the steps of a sweep through to destruction, over HTTP."""
 from __future__ import annotations
 
 import asyncio
+import atexit
 import functools
 import hashlib
 import itertools
+import shutil
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -74,6 +76,18 @@ def _preview(title: str, text: str | None) -> Image.Image:
     ImageDraw.Draw(page).multiline_text((150, 200), "\n".join([*lines, "", text or ""]),
                                         font=font, fill=0, spacing=24)
     return page
+
+
+@functools.cache
+def _written_preview(title: str, text: str | None) -> Path:
+    """A directory holding the page preview of ``title`` and ``text`` as ingest writes
+    it, made once per test process: its WebP encoding takes some 60 ms of CPU, and most
+    documents a test files share their title and text."""
+    directory = Path(tempfile.mkdtemp(prefix="archive-preview-"))
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    with PreviewWriter(directory) as writer:
+        writer.write(1, _preview(title, text))
+    return directory
 
 
 async def store_digital_page(objects: ObjectStore, content: bytes, text: str | None) -> None:
@@ -152,10 +166,7 @@ class Archive:
         async def store(objects: ObjectStore) -> None:
             await store_digital_page(objects, content,
                                      None if text is None else f"{text} 编号{number}")
-            with tempfile.TemporaryDirectory() as previews:
-                with PreviewWriter(Path(previews)) as writer:
-                    writer.write(1, _preview(title, text))
-                await DerivedPreviews(objects).save(sha256, Path(previews))
+            await DerivedPreviews(objects).save(sha256, _written_preview(title, text))
 
         with_store(self.server.settings, store)
         body = {"sha256": sha256, "household": "A-1201", "category": "repair",
