@@ -18,6 +18,7 @@ import msgspec
 from services.common.contracts.fields import MAX_STORED_INTEGER, DocumentId, TextReason
 from services.common.errors import ArchiveError, Forbidden, NotFound
 from services.common.models import (
+    VISIBLE_PATTERN,
     Category,
     RetentionClass,
     SecurityLevel,
@@ -30,7 +31,9 @@ from services.common.names import tidied_location
 # --- documents ---------------------------------------------------------------------------
 
 MAX_TITLE = 500
-Title = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_TITLE)]
+Title = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=MAX_TITLE, pattern=VISIBLE_PATTERN)]
+"""A document's title (题名): something visible in it (``services.common.contracts.fields``)."""
 MAX_LABEL = 64
 Label = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_LABEL)]
 """A paper location's building, room, cabinet or box (D7)."""

@@ -86,8 +86,8 @@ def test_refusals_are_clean_4xx(server: ArchiveServer, token: str, filed: dict[s
     empty = correct(server, token, document_id, 1, {"text": "x", "reason": "", "base_version": 1})
     assert empty.status_code == 400
     blank = correct(server, token, document_id, 1,
-                    {"text": "x", "reason": "   ", "base_version": 1})
-    assert (blank.status_code, blank.json()["code"]) == (422, "reason_required")
+                    {"text": "x", "reason": "\u3000\u200b", "base_version": 1})
+    assert (blank.status_code, blank.json()["code"]) == (400, "invalid_request")
     unbased = correct(server, token, document_id, 1, {"text": "x", "reason": "校对"})
     assert unbased.status_code == 400
     assert "base_version" in unbased.json()["detail"]
