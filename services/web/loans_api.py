@@ -17,7 +17,7 @@ from services.common.approvals import APPROVERS, DESK, REGISTER_READERS
 from services.common.clients.reader import RegistryReader
 from services.common.config import Settings
 from services.common.contracts.fields import MAX_NOTE
-from services.common.contracts.lending import ExternalReader, LoanKind, LoanRequest
+from services.common.contracts.lending import LoanKind, LoanRequest, WrittenExternalReader
 from services.common.errors import ArchiveError, NotFound, ValidationFailed
 from services.common.names import tidied_household, written
 from services.common.paging import LIST_PAGE
@@ -229,11 +229,11 @@ def _problem(documents: list[str], values: dict[str, str]) -> str:
     return ""
 
 
-def _external(values: dict[str, str]) -> ExternalReader | None:
+def _external(values: dict[str, str]) -> WrittenExternalReader | None:
     if not values["external_name"]:
         return None
-    return ExternalReader(**{field: values[f"external_{field}"]
-                                 for field in EXTERNAL_FIELDS})
+    return WrittenExternalReader(**{field: values[f"external_{field}"]
+                                    for field in EXTERNAL_FIELDS})
 
 
 async def _incidents(registry: RegistryReader, token: str) -> list[IncidentLine]:

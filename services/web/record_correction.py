@@ -33,6 +33,7 @@ from services.common.contracts.corrections import (
     MAX_LANGUAGE,
     CorrectionRequest,
     MetadataChanges,
+    WrittenMetadataChanges,
     approvers_for,
     moves_household,
 )
@@ -174,7 +175,7 @@ def asked_correction(record: DocumentRecord, values: dict[str, str]) -> Asked:
     if not reason:
         return Asked(problem="reason_required", wrong="reason")
     try:
-        changes = msgspec.convert(changed, MetadataChanges, from_attributes=True)
+        changes = msgspec.convert(changed, WrittenMetadataChanges, from_attributes=True)
     except msgspec.ValidationError:
         return Asked(problem="invalid_value", wrong="title")
     return Asked(CorrectionRequest(changes=changes, reason=reason,

@@ -323,6 +323,29 @@ def test_every_reader_of_the_text_sees_its_versions_and_reads_the_ocrs_own(
     assert (never.status_code, never.json()["code"]) == (404, "unknown_text_version")
 
 
+def test_a_text_version_stored_with_a_blank_reason_before_the_rule_is_still_listed(
+    server: ArchiveServer, token: str, tmp_path: Path
+) -> None:
+    """A correction's reason of blanks alone could be kept before such reasons were
+    refused: the text's versions still list, on the API and the document's history."""
+    filed = ingest(server.client(token), digital_pdf(tmp_path, pages=1))
+    saved = correct(server, token, filed["document_id"], 1,
+                    {"text": CORRECTED, "reason": "人工校对", "base_version": 1})
+    assert saved.status_code == 200, saved.text
+    store = open_object_store(server.settings)
+    key = text_versions_key(filed["sha256"])
+    kept = asyncio.run(store.read(key)).replace('"人工校对"'.encode(), b'"\\u3000"')
+    asyncio.run(store.put_bytes(key, kept))
+
+    listed = server.client(token).get(f"/ingest/documents/{filed['document_id']}/text/versions")
+    with closing(signed_in(server.url, "li.archivist")) as page:
+        history = page.get(f"/ui/documents/{filed['document_id']}/history")
+
+    assert listed.status_code == 200, listed.text
+    assert [v["reason"] for v in listed.json()["versions"]][1:] == ["\u3000"]
+    assert history.status_code == 200, history.text
+
+
 def test_a_text_never_revised_has_one_version_the_filings_reading(
     server: ArchiveServer, token: str, tmp_path: Path
 ) -> None:

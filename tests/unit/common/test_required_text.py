@@ -10,11 +10,15 @@ from typing import Any
 import msgspec
 import pytest
 
+from services.common.contracts.corrections import MetadataChanges, WrittenMetadataChanges
 from services.common.contracts.fields import Name, Opinion, Text, TextReason
-from services.common.contracts.registry import Title
+from services.common.contracts.households import OccupancyChanges, WrittenOccupancyChanges
+from services.common.contracts.lending import ExternalReader, WrittenExternalReader
+from services.common.contracts.registry import FilingDefaults, TextRevision, Title
 from services.common.filing import filing_defaults
 from services.common.models import PersonName
 from services.common.names import tidied_full_name, written
+from services.ingest.models import TextVersion, UploadMetadata, WrittenUploadMetadata
 
 NOTHING_VISIBLE = [
     "   ",
@@ -38,6 +42,42 @@ def test_a_required_text_with_nothing_visible_is_refused(kind: Any, typed: str) 
 @pytest.mark.parametrize("kind", REQUIRED_TEXTS)
 def test_a_required_text_with_something_visible_is_taken_as_typed(kind: Any) -> None:
     assert msgspec.convert("张 三", kind) == "张 三"
+
+
+READER = {"name": "赵六", "organisation": "物业公司", "id_document": "身份证",
+          "introduction_letter": "介绍信"}
+STORED_BEFORE_THE_RULE: list[tuple[Any, Any, dict[str, Any]]] = [
+    (ExternalReader, WrittenExternalReader, READER | {"name": "\u3000"}),
+    (MetadataChanges, WrittenMetadataChanges, {"title": "\u200b"}),
+    (OccupancyChanges, WrittenOccupancyChanges, {"occupant": " "}),
+    (UploadMetadata, WrittenUploadMetadata, {"category": "repair", "title": "\u3000"}),
+]
+
+
+@pytest.mark.parametrize(("stored", "asked", "value"), STORED_BEFORE_THE_RULE)
+def test_what_was_stored_blank_before_the_rule_reads_and_is_refused_when_asked_now(
+        stored: Any, asked: Any, value: dict[str, Any]) -> None:
+    """A struct both stored and asked for: read back (a loan's reader, a pending
+    correction, a queued job) as stored; asked for with the same value now, refused."""
+    read = msgspec.convert(value, stored)
+    assert {name: getattr(read, name) for name in value} == value
+    with pytest.raises(msgspec.ValidationError):
+        msgspec.convert(value, asked)
+
+
+@pytest.mark.parametrize(("kind", "value"), [
+    (TextVersion, {"version": 2, "engine": None, "reason": "\u3000"}),
+    (TextRevision, {"text_version": 2, "engine": None, "reason": "\u3000",
+                    "revised_by": "li"}),
+    (FilingDefaults, {"title": "\u3000", "filed_at": date(2024, 5, 18),
+                      "security": "ordinary", "personal_info": False}),
+])
+def test_a_text_version_or_default_title_stored_blank_before_the_rule_reads(
+        kind: Any, value: dict[str, Any]) -> None:
+    """Never a person's writing now: a text version (and ingest telling the registry of
+    it) and a job's defaults are read as they were stored."""
+    read = msgspec.convert(value, kind)
+    assert {name: getattr(read, name) for name in value} == value
 
 
 @pytest.mark.parametrize("typed", NOTHING_VISIBLE)
