@@ -15,6 +15,7 @@ from typing import Protocol
 from services.common.contracts.registry import FilingDefaults
 from services.common.errors import BadRequest
 from services.common.models import SecurityLevel
+from services.common.names import written
 
 FILERS = ("archivist",)
 """Who uploads and files documents (数字化); ingest's service token files what they upload."""
@@ -61,12 +62,14 @@ class Filed:
 
 def filing_defaults(*, filename: str | None, today: date) -> FilingDefaults:
     """What a filing files for what it leaves out, decided here only: the file's name
-    without its extension as title, ``today`` as filing date, ``ordinary``, no personal
-    information. Ingest decides them when a file is uploaded (its name, the day of the
-    upload) and sends them apart from what the uploader said (``NewDocument.defaults``),
-    so that they file a new document but are never compared with a filed one."""
-    return FilingDefaults(title=PurePosixPath(filename).stem or filename if filename else None,
-                          filed_at=today, security="ordinary", personal_info=False)
+    without its extension as title (none from a name of blanks alone, ``　.pdf``),
+    ``today`` as filing date, ``ordinary``, no personal information. Ingest decides them
+    when a file is uploaded (its name, the day of the upload) and sends them apart from
+    what the uploader said (``NewDocument.defaults``), so that they file a new document
+    but are never compared with a filed one."""
+    named = written(PurePosixPath(filename).stem or filename) if filename else ""
+    return FilingDefaults(title=named or None, filed_at=today, security="ordinary",
+                          personal_info=False)
 
 
 def filed_as(said: Said, defaults: FilingDefaults) -> Filed:

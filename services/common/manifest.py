@@ -42,6 +42,7 @@ from services.common.names import (
     language_named,
     security_level_named,
     tidied_household,
+    written,
 )
 from services.common.text import fold
 
@@ -233,7 +234,7 @@ def filing_day(text: str, *, today: date) -> str:
 
 
 def _row_metadata(row: dict[str, str], *, today: date) -> dict[str, Any]:
-    values = {key: (row.get(key) or "").strip() for key in (*MANIFEST_COLUMNS,
+    values = {key: written(row.get(key) or "") for key in (*MANIFEST_COLUMNS,
                                                           *OPTIONAL_COLUMNS)}
     if not values["category"]:
         raise RowProblem("the row has no category", code="category_required")

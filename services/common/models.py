@@ -114,13 +114,24 @@ Username = Annotated[str, msgspec.Meta(pattern=USERNAME_PATTERN)]
 DEPARTMENT_PATTERN = rf"^[a-z][a-z0-9_]{{1,{MAX_DEPARTMENT - 1}}}{END}"
 DEPARTMENT_RE = re.compile(DEPARTMENT_PATTERN)
 Department = Annotated[str, msgspec.Meta(pattern=DEPARTMENT_PATTERN)]
+INVISIBLE_CHARACTERS = (r"\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e"
+                        r"\u2060-\u206f\u3164\ufeff\uffa0")
+"""Characters that show nothing, as a regular expression's class holds them (escaped, so a
+schema's reader sees them): a zero-width space or joiner, a byte-order mark, a soft hyphen,
+the marks and controls of writing direction, the Hangul fillers; a code copied from a chat
+or a spreadsheet may carry them unseen, and a text of them alone says nothing."""
+VISIBLE_PATTERN = rf"[^\s\x00-\x1f\x7f-\x9f{INVISIBLE_CHARACTERS}]"
+"""A character that shows: not a space of any width, a control character or one of
+``INVISIBLE_CHARACTERS``. Searched for (msgspec's patterns are not anchored): a text a
+person must write (a reason, a title, a name) holds one, or it says nothing."""
+VISIBLE_RE = re.compile(VISIBLE_PATTERN)
 MAX_PERSON_NAME = 32
-_PRINTED, _SPACED = r"[^\s\x00-\x1f\x7f]", r"[^\x00-\x1f\x7f]"
+_PRINTED, _SPACED = VISIBLE_PATTERN, r"[^\x00-\x1f\x7f]"
 PERSON_NAME_PATTERN = rf"^{_PRINTED}(?:{_SPACED}{{0,{MAX_PERSON_NAME - 2}}}{_PRINTED})?{END}"
 PERSON_NAME_RE = re.compile(PERSON_NAME_PATTERN)
 PersonName = Annotated[str, msgspec.Meta(pattern=PERSON_NAME_PATTERN)]
-"""A person's name (姓名) as papers print it, 张三 or Li Ming: no spaces at either end, no
-control characters."""
+"""A person's name (姓名) as papers print it, 张三 or Li Ming: no spaces nor anything invisible
+at either end, no control characters."""
 
 
 COMPANY_CATEGORIES: tuple[Category, ...] = ("policy",)

@@ -29,9 +29,11 @@ from services.common.models import (
     DEPARTMENT_NAMES,
     DEPARTMENT_RE,
     HOUSEHOLD_RE,
+    INVISIBLE_CHARACTERS,
     MAX_PERSON_NAME,
     PERSON_NAME_RE,
     SECURITY_LEVEL_NAMES,
+    VISIBLE_RE,
     Category,
     SecurityLevel,
 )
@@ -143,9 +145,15 @@ def floor_named(text: str) -> tuple[str, int]:
     return building_named(found[1]), int(found[2])
 
 
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
-"""Characters that show nothing (a zero-width space or joiner, a byte-order mark, a soft
-hyphen), which a code copied from a chat or a spreadsheet may carry unseen."""
+_INVISIBLE = re.compile(f"[{INVISIBLE_CHARACTERS}]")
+
+
+def written(text: str) -> str:
+    """A text a person must write (a reason, a note, a title) as typed, without the blanks
+    around it; "" when nothing in it shows (only spaces, full-width spaces 　 or zero-width
+    characters): the pages refuse that as an empty field, by the rule the services refuse
+    it by (``VISIBLE_PATTERN``), so a loan is never turned down for nothing."""
+    return text.strip() if VISIBLE_RE.search(text) else ""
 
 
 _LIST_SEPARATORS = re.compile(r"[\s,，、]+")
@@ -373,8 +381,9 @@ def tidied_department(text: str, *, shown: Mapping[str, str] | None = None) -> s
 
 def tidied_full_name(typed: str) -> str:
     """A person's full name as typed, its runs of spaces (and tabs, line breaks) made one
-    space, none at either end: what the accounts page and ``archive user`` keep."""
-    return " ".join(typed.split())
+    space, none at either end, nothing invisible in it (a zero-width space pasted with it):
+    what the accounts page and ``archive user`` keep; "" when nothing of it shows."""
+    return " ".join(_INVISIBLE.sub("", typed).split())
 
 
 def full_name_named(typed: str) -> str:

@@ -35,6 +35,7 @@ from services.common.auth import PrincipalVerifier
 from services.common.db import unstorable
 from services.common.errors import ArchiveError, BadRequest, TooManyRequests
 from services.common.metrics import Sampler
+from services.common.models import VISIBLE_PATTERN
 from services.common.paging import MAX_PAGE, MAX_SUMMARY_PAGE
 
 log = logging.getLogger("archive.http")
@@ -131,8 +132,10 @@ _HTTP_CODES = {
 def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     status = exc.status_code
     if isinstance(exc, ValidationException):
-        extra = {"errors": exc.extra} if exc.extra else None
-        return problem(400, "invalid_request", _validation_detail(exc), extra)
+        errors = [_worded(error) for error in exc.extra] if isinstance(exc.extra, list) \
+            else exc.extra
+        extra = {"errors": errors} if errors else None
+        return problem(400, "invalid_request", _validation_detail(exc.detail, errors), extra)
     if isinstance(exc, NotAuthorizedException):
         return problem(401, "unauthorized", exc.detail)
     if isinstance(exc, PermissionDeniedException):
@@ -143,13 +146,26 @@ def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Respons
     return problem(status, _HTTP_CODES.get(status, "http_error"), exc.detail)
 
 
-def _validation_detail(exc: ValidationException) -> str:
-    if isinstance(exc.extra, list) and exc.extra:
-        first = exc.extra[0]
+def _validation_detail(detail: str, errors: object) -> str:
+    if isinstance(errors, list) and errors:
+        first = errors[0]
         if isinstance(first, dict) and first.get("message"):
             where = first.get("key") or first.get("source") or ""
             return f"{first['message']}{f' ({where})' if where else ''}"
-    return str(exc.detail)
+    return detail
+
+
+_NOTHING_VISIBLE = f"Expected `str` matching regex {VISIBLE_PATTERN!r}"
+"""How msgspec refuses a text a person must write with nothing visible in it."""
+
+
+def _worded(error: object) -> object:
+    """A decode error as said, but a required text with nothing visible in it (only spaces
+    or zero-width characters) in words, not by the pattern it missed."""
+    if isinstance(error, dict) and error.get("message") == _NOTHING_VISIBLE:
+        return error | {"message": "Expected text with a visible character, not only "
+                                   "spaces or invisible characters"}
+    return error
 
 
 def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

@@ -66,7 +66,7 @@ from services.ingest.batches import Batches
 from services.ingest.corrections import PageCorrector
 from services.ingest.derive import Deriver
 from services.ingest.fixity.checker import FixityChecker
-from services.ingest.models import DocumentText, PageReading, UploadMetadata
+from services.ingest.models import DocumentText, PageReading, WrittenUploadMetadata
 from services.ingest.previews import WEBP
 from services.ingest.reocr import Rereader
 from services.ingest.service import (
@@ -347,7 +347,8 @@ class OriginalsController(Controller):
 
     @post("/{sha256:str}", operation_id="checkReupload", status_code=HTTP_200_OK,
           guards=[require_roles(*FILERS)])
-    async def check_reupload(self, sha256: FromPath[Sha256], data: JSONBody[UploadMetadata],
+    async def check_reupload(self, sha256: FromPath[Sha256],
+                             data: JSONBody[WrittenUploadMetadata],
                              principal: NamedDependency[Principal],
                              token: NamedDependency[str],
                              ingest: NamedDependency[IngestService]) -> OriginalState:

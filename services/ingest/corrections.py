@@ -36,6 +36,7 @@ from services.common.auth import Principal
 from services.common.clock import Clock
 from services.common.contracts.ingest import PageCorrected, PageCorrection
 from services.common.errors import Conflict, NotFound, ValidationFailed
+from services.common.names import written
 from services.common.objectstore import ObjectStore
 from services.ingest.derived import DerivedText, scratch_directory
 from services.ingest.extraction import PageText, WordBox, placed_words
@@ -64,7 +65,7 @@ class PageCorrector:
         """Steps in the module docstring. Raises ``NotFound`` (``unknown_document``,
         ``unknown_page``, ``no_text``), ``Conflict`` (``destroyed``, ``page_changed``) and
         ``ValidationFailed`` (``reason_required``, ``empty_text``)."""
-        if not correction.reason.strip():
+        if not written(correction.reason):
             raise ValidationFailed("say why the text was corrected", code="reason_required")
         record = await text_reader_record(self.registry, user_token, document_id)
         async with scratch_directory(self.scratch_dir, "correct") as work, self.revising:
@@ -80,16 +81,16 @@ class PageCorrector:
             await self._refuse_if_changed(record.sha256, page, correction.base_version)
             # Aligning a long page takes a moment (20 000 characters: 0.3 s).
             carried = await asyncio.to_thread(carried_words, page, correction.text)
-            written = msgspec.structs.replace(
+            corrected_page = msgspec.structs.replace(
                 page, text=correction.text, confidence=READ_BY_A_PERSON,
                 needs_review=False, words=carried, lines=(),
                 corrected_by=principal.username, corrected_at=self.clock.now())
-            corrected = [written if each.number == number else each for each in pages]
+            corrected = [corrected_page if each.number == number else each for each in pages]
             pages_file = work / "pages.jsonl"
             await asyncio.to_thread(pages_file.write_bytes, b"".join(
                 msgspec.json.encode(page) + b"\n" for page in corrected))
             version = await self.derived.revise(record.sha256, pages_file, TextVersion(
-                version=1, engine=None, reason=correction.reason.strip(),
+                version=1, engine=None, reason=written(correction.reason),
                 recorded_by=principal.username, recorded_at=self.clock.now()))
             await announce(self.registry, self.derived, record, version)
         return PageCorrected(document_id=document_id, number=number,

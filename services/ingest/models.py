@@ -15,9 +15,9 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from services.common.contracts.fields import TextReason
+from services.common.contracts.fields import StoredTextReason
 from services.common.contracts.ingest import PageBoxes
-from services.common.contracts.registry import FilingDefaults, PaperLocation, Title
+from services.common.contracts.registry import FilingDefaults, PaperLocation, StoredTitle, Title
 from services.common.filing import filed_as
 from services.common.models import SecurityLevel, Struct, Username
 from services.common.objectstore import validate_key
@@ -50,16 +50,24 @@ class UploadMetadata(Struct):
     extension, the filing date today, security ``ordinary``, no personal information; no
     household, location or language), and an upload of bytes already uploaded or filed is
     compared with them only on what it says (``services.ingest.refiling``).
+
+    As a job keeps it (``WrittenUploadMetadata``: as an upload says it now).
     """
 
     category: str
-    title: Title | None = None
+    title: StoredTitle | None = None
     filed_at: date | None = None
     household: str | None = None
     security: SecurityLevel | None = None
     personal_info: bool | None = None
     location: PaperLocation | None = None
     language: OcrLanguage | None = None
+
+
+class WrittenUploadMetadata(UploadMetadata):
+    """What an upload says now: a title says something."""
+
+    title: Title | None = None
 
 
 class JobPayload(Struct):
@@ -113,7 +121,7 @@ class TextVersion(Struct):
 
     version: Annotated[int, msgspec.Meta(ge=1)]
     engine: OcrEngineName | None
-    reason: TextReason
+    reason: StoredTextReason
     recorded_by: Username | None = None
     recorded_at: datetime | None = None
     announced: bool = False

@@ -98,6 +98,7 @@ from services.ingest.models import (
     ReadingPage,
     TextVersion,
     UploadMetadata,
+    WrittenUploadMetadata,
 )
 from services.ingest.previews import DerivedPreviews, PreviewsOnView, no_preview
 from services.ingest.refiling import filed_differently
@@ -167,7 +168,7 @@ def parse_metadata(raw: str | bytes) -> UploadMetadata:
     ``household_required``.
     """
     try:
-        metadata = msgspec.json.decode(raw, type=UploadMetadata)
+        metadata = msgspec.json.decode(raw, type=WrittenUploadMetadata)
     except msgspec.ValidationError as exc:
         raise BadRequest(f"metadata: {exc}", code="invalid_metadata") from exc
     except msgspec.DecodeError as exc:

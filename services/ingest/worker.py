@@ -61,6 +61,7 @@ from services.common.errors import (
     PermanentJobError,
 )
 from services.common.metrics import Metrics
+from services.common.names import written
 from services.common.objectstore import ObjectStore, original_key
 from services.common.tasks import Backoff
 from services.ingest.derived import DerivedText, copy_to_file
@@ -478,10 +479,13 @@ def job_payload(job: Job) -> JobPayload:
 
 def registration_of(job: Job, payload: JobPayload, extracted: Extracted) -> NewDocument:
     """What the uploader said, and apart the defaults for what they left out (and the
-    language OCR read): the registry compares only what was said with a filed record."""
+    language OCR read): the registry compares only what was said with a filed record. A
+    title of blanks alone, kept by a job queued before they were refused, says nothing:
+    the defaults give one (the file's name), as for a title left out."""
     metadata = payload.metadata
+    title = metadata.title if written(metadata.title or "") else None
     return NewDocument(
-        sha256=job.sha256, category=metadata.category, title=metadata.title,
+        sha256=job.sha256, category=metadata.category, title=title,
         filed_at=metadata.filed_at, media_type=payload.media_type,
         size_bytes=payload.size_bytes, household=metadata.household,
         security=metadata.security, personal_info=metadata.personal_info,

@@ -16,6 +16,7 @@ from services.common.clients.reader import RegistryReader
 from services.common.contracts.corrections import CORRECTION_READERS, Correction
 from services.common.contracts.fields import MAX_NOTE
 from services.common.errors import ArchiveError
+from services.common.names import written
 from services.common.paging import LIST_PAGE
 from services.web.corrections_page import (
     CORRECTIONS_URL,
@@ -71,7 +72,7 @@ class CorrectionPages(Controller):
         """Approve or reject, or withdraw one's own (撤回): without ``confirm``, the page
         asks to confirm what it will do; a rejection needs a reason (``note``)."""
         decision = next((name for name in DECISIONS if name == data.decision), None)
-        note = data.note.strip()[:MAX_NOTE]
+        note = written(data.note)[:MAX_NOTE]
         if decision is None:
             return see(CORRECTIONS_URL, refused="decision_required")
         if decision == "reject" and not note:

@@ -15,6 +15,7 @@ from litestar.utils.empty import value_or_default
 from litestar.utils.scope.state import ScopeState
 
 from services.common.models import Struct
+from services.common.names import written
 from services.web.cookies import CSRF
 
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
@@ -37,12 +38,13 @@ class PageForm(Struct):
 
 def text(form: FormMultiDict, name: str, *, limit: int | None = None, trim: bool = True
          ) -> str:
-    """Field ``name``'s text (spaces around it trimmed unless ``trim`` is false, cut at
-    ``limit``); "" if it is missing or a file."""
+    """Field ``name``'s text (spaces around it trimmed, and "" when nothing in it shows,
+    ``written``, unless ``trim`` is false; cut at ``limit``); "" if it is missing or a
+    file."""
     value = form.get(name, "")
     if not isinstance(value, str):
         return ""
-    return (value.strip() if trim else value)[:limit]
+    return (written(value) if trim else value)[:limit]
 
 
 def texts(form: FormMultiDict, name: str) -> list[str]:

@@ -26,7 +26,7 @@ from services.common.contracts.operations import SIDE_NAMES
 from services.common.contracts.registry import DocumentRecord
 from services.common.errors import ArchiveError, Forbidden, NotFound
 from services.common.models import BUILDING, HOUSEHOLD, HOUSEHOLD_RE
-from services.common.names import tidied_household
+from services.common.names import tidied_household, written
 from services.common.web import attachment, name_part, streamed_attachment
 from services.web.failures import (
     answered,
@@ -179,7 +179,7 @@ class HandoverPages(Controller):
         """O1: an archivist cancels a handover not yet signed by both sides, saying why (a
         signer left); a new one is drawn up after. No reason is refused before asking."""
         url = handover_url(handover_id)
-        reason = data.reason.strip()[:MAX_TEXT_REASON]
+        reason = written(data.reason)[:MAX_TEXT_REASON]
         if not reason:
             return refused_at(url, "cancel", "reason_required")
         return await answered(registry.cancel_handover(reader.token, handover_id,

@@ -34,7 +34,7 @@ from services.common.contracts.inventory import (
 )
 from services.common.contracts.registry import LOCATION_PARTS, MAX_LABEL, PaperLocation
 from services.common.errors import ArchiveError, NotFound
-from services.common.names import tidied_building
+from services.common.names import tidied_building, written
 from services.common.web import attachment, name_part
 from services.web.failures import (
     answered,
@@ -134,10 +134,10 @@ class InventoryPages(Controller):
                     registry: NamedDependency[RegistryReader],
                     data: Annotated[StartForm, FORM]) -> Redirect:
         token = page_token(reader, may_read)
-        building = tidied_building(data.building) if data.building.strip() else None
+        building = tidied_building(data.building) if written(data.building) else None
         try:
             started = await registry.start_inventory(token, NewInventory(
-                building=building, note=data.note.strip()[:MAX_NOTE] or None))
+                building=building, note=written(data.note)[:MAX_NOTE] or None))
         except ArchiveError as exc:
             twin = exc.extra.get("inventory_id")
             if refusal_code(exc) == "inventory_exists" and isinstance(twin, str):
@@ -153,7 +153,7 @@ class InventoryPages(Controller):
                       data: Annotated[ResolveForm, FORM]) -> Redirect:
         """A discrepancy resolved with what was done (found, put back, reported lost…)."""
         token = page_token(reader, may_read)
-        resolution = data.resolution.strip()[:MAX_NOTE]
+        resolution = written(data.resolution)[:MAX_NOTE]
         if not resolution:
             return see(INVENTORIES_URL, refused="resolution_required")
         return await answered(registry.resolve_discrepancy(token, inventory_id, item,
@@ -254,7 +254,7 @@ class InventoryPages(Controller):
         why not) and moves on to the next box; without the script, the page again at
         the next box."""
         token = page_token(page.reader, may_read)
-        note = data.note.strip()[:MAX_NOTE] or None
+        note = written(data.note)[:MAX_NOTE] or None
         refused = ""
         record: Inventory | None = None
         if data.state not in MARKS:

@@ -17,9 +17,9 @@ from services.common.approvals import APPROVERS, DESK, REGISTER_READERS
 from services.common.clients.reader import RegistryReader
 from services.common.config import Settings
 from services.common.contracts.fields import MAX_NOTE
-from services.common.contracts.lending import ExternalReader, LoanKind, LoanRequest
+from services.common.contracts.lending import LoanKind, LoanRequest, WrittenExternalReader
 from services.common.errors import ArchiveError, NotFound, ValidationFailed
-from services.common.names import tidied_household
+from services.common.names import tidied_household, written
 from services.common.paging import LIST_PAGE
 from services.common.retention import WITNESS_ROLES
 from services.web.failures import answered, page_token, refusal_code, see
@@ -101,7 +101,7 @@ class LoanPages(Controller):
                                registry: NamedDependency[RegistryReader],
                                data: Annotated[MoveForm, FORM]) -> Redirect:
         """B5: the desk closes a loss or damage report with what was done."""
-        note = data.note.strip()[:MAX_NOTE]
+        note = written(data.note)[:MAX_NOTE]
         if not note:
             return see(LOANS_URL, refused="resolution_required")
         return await answered(registry.resolve_incident(reader.token, incident_id, note),
@@ -166,7 +166,7 @@ class LoanPages(Controller):
                    data: Annotated[MoveForm, FORM]) -> Redirect:
         if move not in MOVES:
             raise NotFound("no such move", code="not_found")
-        note = data.note.strip()[:MAX_NOTE]
+        note = written(data.note)[:MAX_NOTE]
         body: dict[str, Any] | None = None
         if move == "approve":
             body = {"note": note or None}
@@ -229,11 +229,11 @@ def _problem(documents: list[str], values: dict[str, str]) -> str:
     return ""
 
 
-def _external(values: dict[str, str]) -> ExternalReader | None:
+def _external(values: dict[str, str]) -> WrittenExternalReader | None:
     if not values["external_name"]:
         return None
-    return ExternalReader(**{field: values[f"external_{field}"]
-                                 for field in EXTERNAL_FIELDS})
+    return WrittenExternalReader(**{field: values[f"external_{field}"]
+                                    for field in EXTERNAL_FIELDS})
 
 
 async def _incidents(registry: RegistryReader, token: str) -> list[IncidentLine]:

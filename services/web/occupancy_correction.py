@@ -21,6 +21,7 @@ from services.common.contracts.households import (
     Household,
     Occupancy,
     OccupancyChanges,
+    WrittenOccupancyChanges,
     corrected_occupancy,
 )
 from services.common.errors import ValidationFailed
@@ -132,7 +133,7 @@ def proposal(household: Household, occupancy: Occupancy, values: dict[str, str],
     reason = values["reason"]
     if problem := text_problem(reason, "reason", longest=longest_reason):
         return problem, "reason"
-    changes = OccupancyChanges(
+    changes = WrittenOccupancyChanges(
         occupant=occupant if occupant != occupancy.occupant else msgspec.UNSET,
         moved_in=moved_in if moved_in != occupancy.moved_in else msgspec.UNSET,
         moved_out=moved_out if moved_out != occupancy.moved_out else msgspec.UNSET)

@@ -33,6 +33,7 @@ from services.common.contracts.corrections import (
     MAX_LANGUAGE,
     CorrectionRequest,
     MetadataChanges,
+    WrittenMetadataChanges,
     approvers_for,
     moves_household,
 )
@@ -47,7 +48,7 @@ from services.common.contracts.registry import (
 )
 from services.common.filing import RECORD_CORRECTORS
 from services.common.models import CATEGORIES, CATEGORY_NAMES, SECURITY_LEVEL_NAMES, SECURITY_LEVELS
-from services.common.names import tidied_household
+from services.common.names import tidied_household, written
 from services.web.household_page import typed_day
 from services.web.links import destruction_url, document_url
 
@@ -144,7 +145,7 @@ def asked_correction(record: DocumentRecord, values: dict[str, str]) -> Asked:
     what it shows is no longer the record, so its fields cannot say what was changed."""
     if values.get("base_version") != str(record.version):
         return Asked(problem="stale_correction")
-    title = values.get("title", "").strip()
+    title = written(values.get("title", ""))
     if not title:
         return Asked(problem="title_required", wrong="title")
     filed_at = typed_day(values.get("filed_at", ""))
@@ -154,7 +155,7 @@ def asked_correction(record: DocumentRecord, values: dict[str, str]) -> Asked:
     if any(parts) and not all(parts):
         return Asked(problem="location_incomplete", wrong="location_building")
     language = values.get("language", "").strip()
-    reason = values.get("reason", "").strip()
+    reason = written(values.get("reason", ""))
     if len(title) > MAX_TITLE or len(language) > MAX_LANGUAGE or len(reason) > MAX_NOTE \
             or any(len(part) > MAX_LABEL for part in parts):
         return Asked(problem="too_long", wrong="title")
@@ -174,7 +175,7 @@ def asked_correction(record: DocumentRecord, values: dict[str, str]) -> Asked:
     if not reason:
         return Asked(problem="reason_required", wrong="reason")
     try:
-        changes = msgspec.convert(changed, MetadataChanges, from_attributes=True)
+        changes = msgspec.convert(changed, WrittenMetadataChanges, from_attributes=True)
     except msgspec.ValidationError:
         return Asked(problem="invalid_value", wrong="title")
     return Asked(CorrectionRequest(changes=changes, reason=reason,

@@ -25,7 +25,7 @@ from services.common.contracts.retention import (
     SweepRequest,
 )
 from services.common.errors import ArchiveError, Forbidden, NotFound
-from services.common.names import tidied_household, typed_items
+from services.common.names import tidied_household, typed_items, written
 from services.common.paging import LIST_PAGE
 from services.common.web import PAGES_PREFIX, attachment, name_part
 from services.web.failures import (
@@ -165,7 +165,7 @@ class SweepPages(Controller):
         token = page_token(reader, may_read)
         item = f"item-{data.document_id}" if re.fullmatch(r"[\w-]{1,64}",
                                                           data.document_id) else ""
-        opinion = data.opinion.strip()
+        opinion = written(data.opinion)
         if data.decision not in DECISIONS:
             return refused_at(sweep_url(sweep_id), item, "decision_required")
         if not opinion:
@@ -182,7 +182,7 @@ class SweepPages(Controller):
         token = page_token(reader, may_read)
         if move not in ("approve", "reject"):
             raise NotFound("no such move", code="not_found")
-        note = data.note.strip()[:MAX_NOTE]
+        note = written(data.note)[:MAX_NOTE]
         if move == "reject" and not note:
             return see(sweep_url(sweep_id), refused="reason_required")
         return await answered(registry.decide_sweep(
@@ -341,7 +341,7 @@ class HoldPages(Controller):
                     data: Annotated[HoldForm, FORM]) -> Response[Any]:
         """Place a hold; refused, the form comes back as typed with the reason (422)."""
         token = page_token(page.reader, may_read)
-        reason = data.reason.strip()[:MAX_NOTE]
+        reason = written(data.reason)[:MAX_NOTE]
         documents = typed_items(data.documents)
         household, category = tidied_household(data.household), data.category.strip()
         destroyed = unknown = None
@@ -372,7 +372,7 @@ class HoldPages(Controller):
                       registry: NamedDependency[RegistryReader],
                       data: Annotated[NoteForm, FORM]) -> Redirect:
         token = page_token(reader, may_read)
-        note = data.note.strip()[:MAX_NOTE]
+        note = written(data.note)[:MAX_NOTE]
         if not note:
             return see(HOLDS_URL, refused="release_reason_required")
         return await answered(registry.release_hold(token, hold_id, note), HOLDS_URL,

@@ -13,6 +13,7 @@ from services.common.clients.ingest import IngestClient
 from services.common.clients.reader import RegistryReader
 from services.common.contracts.ingest import PageCorrection
 from services.common.errors import ArchiveError, Forbidden, NotFound
+from services.common.names import written
 from services.web.failures import none_if, page_token, see
 from services.web.forms import FORM, PageForm
 from services.web.links import document_url
@@ -89,7 +90,7 @@ class ReviewPages(Controller):
             try:
                 await ingest.correct_page_text(
                     page.reader.token, data.document_id, number,
-                    PageCorrection(text=text, reason=data.reason.strip(),
+                    PageCorrection(text=text, reason=written(data.reason),
                                    base_version=base_version))
             except ArchiveError as exc:
                 if exc.status >= 500 or isinstance(exc, NotFound | Forbidden):

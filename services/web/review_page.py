@@ -26,6 +26,7 @@ from services.common.contracts.fields import MAX_TEXT_REASON
 from services.common.contracts.ingest import MAX_PAGE_TEXT, DocumentReading
 from services.common.contracts.registry import DocumentRecord
 from services.common.filing import TEXT_CORRECTORS
+from services.common.names import written
 from services.common.web import PAGES_PREFIX
 from services.web.links import address, document_url, page_image_url
 from services.web.names import CATEGORY_BY_CODE
@@ -217,7 +218,7 @@ def correction_problem(text: str, reason: str, base_version: int) -> str:
     it) is taken as showing an old one: the person sees the current text beside theirs."""
     if base_version < 1:
         return "page_changed"
-    if not reason.strip():
+    if not written(reason):
         return "reason_required"
     if len(reason) > MAX_TEXT_REASON or len(text) > MAX_PAGE_TEXT:
         return "too_long"

@@ -226,6 +226,23 @@ def test_a_full_name_is_kept_and_changed_without_ending_the_users_sign_ins(
             if entry["action"] == "user_changed"] == [(["full_name"], "张三丰", "张三")]
 
 
+def test_a_full_name_of_nothing_visible_is_refused_as_an_empty_one(
+        server: ArchiveServer) -> None:
+    """A script naming a person with a zero-width space or full-width spaces names nobody:
+    400 ``invalid_request`` naming the field, at creation and at a change alike."""
+    admin = server.add_user("root.blank", "admin")
+    server.add_user("zhang.blank", "staff")
+    with server.client(admin) as client:
+        refused = [client.post("/registry/users", json={
+            "username": "wu.blank", "roles": ["staff"], "full_name": "\u200b",
+            "password": "a long password"}),
+            client.patch("/registry/users/zhang.blank", json={"full_name": "\u3000\u3000"})]
+        created = client.get("/registry/users/wu.blank")
+    assert [(answer.status_code, answer.json()["code"], answer.json()["errors"][0]["key"])
+            for answer in refused] == [(400, "invalid_request", "full_name")] * 2
+    assert created.status_code == 404
+
+
 def test_pages_name_people_by_their_full_names_which_anyone_signed_in_may_read(
         server: ArchiveServer) -> None:
     admin = server.add_user("root.people", "admin")

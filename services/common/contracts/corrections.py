@@ -19,11 +19,12 @@ import msgspec
 
 from services.common.auth import Principal
 from services.common.contracts.fields import Text
-from services.common.contracts.households import OccupancyChanges
+from services.common.contracts.households import OccupancyChanges, WrittenOccupancyChanges
 from services.common.contracts.registry import (
     CorrectionLimit,
     DocumentRecord,
     PaperLocation,
+    StoredTitle,
     Title,
 )
 from services.common.filing import RECORD_CORRECTORS
@@ -37,9 +38,10 @@ MAX_LANGUAGE = 16
 class MetadataChanges(Struct):
     """The correctable fields; a field left out is unchanged. A new ``household`` (None:
     a company document) moves a misfiled document to the right file; a new household,
-    category or filing year gives it a new archive number (D11)."""
+    category or filing year gives it a new archive number (D11). As stored with a pending
+    correction (``WrittenMetadataChanges``: as a correction asks for them)."""
 
-    title: Title | Unset = UNSET
+    title: StoredTitle | Unset = UNSET
     category: str | Unset = UNSET
     filed_at: date | Unset = UNSET
     household: Annotated[str, msgspec.Meta(max_length=MAX_HOUSEHOLD)] | Unset | None = UNSET
@@ -51,6 +53,12 @@ class MetadataChanges(Struct):
     language: Annotated[str, msgspec.Meta(max_length=MAX_LANGUAGE)] | Unset | None = UNSET
 
 
+class WrittenMetadataChanges(MetadataChanges):
+    """The changes as a correction asks for them now: a title says something."""
+
+    title: Title | Unset = UNSET
+
+
 class CorrectionRequest(Struct):
     """D6: a correction says why; on a working document it waits for a manager.
 
@@ -59,7 +67,7 @@ class CorrectionRequest(Struct):
     so a correction written against values someone changed meanwhile never puts them
     back. Left out, the correction applies to the record as it is."""
 
-    changes: MetadataChanges
+    changes: WrittenMetadataChanges
     reason: Text
     base_version: Annotated[int, msgspec.Meta(ge=1)] | None = None
 
@@ -71,7 +79,7 @@ class OccupancyCorrectionRequest(Struct):
     when it reads otherwise now, so a correction written against values someone changed
     meanwhile never puts them back. Left out, it applies to the occupancy as it is."""
 
-    changes: OccupancyChanges
+    changes: WrittenOccupancyChanges
     reason: Text
     shown: OccupancyChanges | None = None
 

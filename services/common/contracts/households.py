@@ -10,7 +10,7 @@ from typing import Literal
 
 import msgspec
 
-from services.common.contracts.fields import Name
+from services.common.contracts.fields import Name, StoredName
 from services.common.errors import ValidationFailed
 from services.common.models import Struct, checked_past_day
 
@@ -87,11 +87,18 @@ class OccupancyChanges(Struct):
     """D12: what a correction of a registered occupancy changes; a field left out is
     unchanged. ``occupant``: the name (or company name) as it should have been written;
     ``moved_out`` None: the move-out was registered by mistake and the part is current
-    again (only for the latest occupancy)."""
+    again (only for the latest occupancy). As stored with a pending correction, and as a
+    form was shown it (``WrittenOccupancyChanges``: as a correction asks for them)."""
 
-    occupant: Name | msgspec.UnsetType = msgspec.UNSET
+    occupant: StoredName | msgspec.UnsetType = msgspec.UNSET
     moved_in: date | msgspec.UnsetType = msgspec.UNSET
     moved_out: date | msgspec.UnsetType | None = msgspec.UNSET
+
+
+class WrittenOccupancyChanges(OccupancyChanges):
+    """The changes as a correction asks for them now: an occupant's name says something."""
+
+    occupant: Name | msgspec.UnsetType = msgspec.UNSET
 
 
 def corrected_occupancy(occupants: Iterable[Occupancy], occupancy_id: int,

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from services.common.contracts.fields import DocumentId, Name, RowNumber, Text
+from services.common.contracts.fields import DocumentId, Name, RowNumber, StoredName, Text
 from services.common.models import Category, Role, SecurityLevel, Struct, Username
 
 LoanStatus = Literal["requested", "approved", "rejected", "out", "returned"]
@@ -20,7 +20,17 @@ MAX_DOCUMENTS = 200
 
 class ExternalReader(Struct):
     """A reader who is not a user (another company's staff, an owner; domain.md, People):
-    recorded on the loan, with an employee (the ``borrower``) responsible."""
+    recorded on the loan, with an employee (the ``borrower``) responsible; as stored and
+    answered (``WrittenExternalReader``: as a borrow request names them)."""
+
+    name: StoredName
+    organisation: StoredName
+    id_document: StoredName
+    introduction_letter: StoredName
+
+
+class WrittenExternalReader(ExternalReader):
+    """An external reader as a borrow request names them now: each field says something."""
 
     name: Name
     organisation: Name
@@ -37,7 +47,7 @@ class LoanRequest(Struct):
     purpose: Text
     reason: Text
     borrower: Username | None = None
-    external: ExternalReader | None = None
+    external: WrittenExternalReader | None = None
 
 
 class LoanDocument(Struct):

@@ -15,7 +15,12 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from services.common.contracts.fields import MAX_STORED_INTEGER, DocumentId, TextReason
+from services.common.contracts.fields import (
+    MAX_STORED_INTEGER,
+    VISIBLE,
+    DocumentId,
+    StoredTextReason,
+)
 from services.common.errors import ArchiveError, Forbidden, NotFound
 from services.common.models import (
     Category,
@@ -30,7 +35,11 @@ from services.common.names import tidied_location
 # --- documents ---------------------------------------------------------------------------
 
 MAX_TITLE = 500
-Title = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_TITLE)]
+StoredTitle = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_TITLE)]
+"""A document's title (题名) as stored, perhaps of blanks alone if written before
+``VISIBLE`` (``services.common.contracts.fields``)."""
+Title = Annotated[StoredTitle, VISIBLE]
+"""A document's title as written now: something visible in it."""
 MAX_LABEL = 64
 Label = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_LABEL)]
 """A paper location's building, room, cabinet or box (D7)."""
@@ -86,7 +95,7 @@ class FilingDefaults(Struct):
     extension as title (``None``: no file name to take it from), the day of the upload as
     filing date, ``ordinary``, no personal information. Never compared with a record."""
 
-    title: Title | None
+    title: StoredTitle | None
     filed_at: date
     security: SecurityLevel
     personal_info: bool
@@ -508,7 +517,7 @@ class TextRevision(Struct):
 
     text_version: Annotated[int, msgspec.Meta(ge=2, le=MAX_STORED_INTEGER)]
     engine: TextEngine | None
-    reason: TextReason
+    reason: StoredTextReason
     revised_by: Username
     language: Annotated[str, msgspec.Meta(max_length=16)] | None = None
     extraction: ExtractionSummary | None = None

@@ -30,6 +30,7 @@ from services.common.clearance import clearance_refusal
 from services.common.clock import Clock
 from services.common.contracts.lending import CopyRecord, Incident, Loan
 from services.common.errors import Conflict, Forbidden, ValidationFailed
+from services.common.names import written
 from services.registry.circulation.rules import (
     CLEARED_MOVES,
     RENEWERS,
@@ -165,7 +166,7 @@ class CirculationService:
         """注销 (B5): the archivist checks the file and closes the loan; not ``intact``
         opens an incident (a loss or damage report), which says what is wrong: 422
         ``damage_note_required`` without a note."""
-        if not check.intact and not (check.note or "").strip():
+        if not check.intact and not written(check.note or ""):
             raise ValidationFailed("say what is damaged or missing (the note): the incident "
                                    "is resolved from it", code="damage_note_required")
 

@@ -54,6 +54,7 @@ from services.common.errors import (
     NotFound,
     ValidationFailed,
 )
+from services.common.names import written
 from services.registry.access import known_to, visible_to
 from services.registry.handovers import transfer_list
 from services.registry.handovers.models import HandoverSignature
@@ -127,7 +128,7 @@ class HandoverService:
         signer left, the list was drawn up wrong): ``cancelled``, the signatures given
         void, audited (O4); a new one is drawn up in its place. Nothing else changes: the
         paper is where it was."""
-        why = reason.strip()
+        why = written(reason)
         if not why:
             raise ValidationFailed("say why the handover is cancelled (e.g. its signer has "
                                    "left); the reason is kept with it", code="reason_required")

@@ -21,6 +21,7 @@ from services.common.contracts.inventory import Inventory, InventoryItem, Invent
 from services.common.contracts.registry import PaperLocation
 from services.common.errors import Conflict, Forbidden, ValidationFailed
 from services.common.models import SecurityLevel
+from services.common.names import written
 from services.registry.catalogues.rules import Box, box_of, natural
 from services.registry.inventory.models import Held, Holding, ItemMark, ListedBox
 
@@ -100,7 +101,7 @@ def workable(principal: Principal, inventory: Inventory) -> Inventory:
 
 
 def checked_mark(mark: ItemMark) -> ItemMark:
-    if mark.state == "misplaced" and not (mark.note or "").strip():
+    if mark.state == "misplaced" and not written(mark.note or ""):
         raise ValidationFailed("a misplaced box needs a note saying where it was found",
                                code="note_required")
     return mark

@@ -54,6 +54,7 @@ from services.common.contracts.lending import (
 from services.common.contracts.registry import DocumentRecord, in_file
 from services.common.errors import ArchiveError, Conflict, Forbidden, NotFound, ValidationFailed
 from services.common.models import SECURITY_LEVELS, Role, SecurityLevel, security_rank
+from services.common.names import written
 from services.registry.access import NO_GRANTS, AccessGrants, can, visible_to
 from services.registry.journal.service import JournalService
 from services.registry.lending.models import IncidentResolution, LoanQuery, LoanRow, Move
@@ -258,7 +259,7 @@ class LendingService:
                                resolution: IncidentResolution) -> Incident:
         """B5: an archivist closes a loss or damage report with what was done; recorded
         as a step of its loan (audited on each of its documents, O4)."""
-        done = resolution.note.strip()
+        done = written(resolution.note)
         if not done:
             raise ValidationFailed("say what was done about the loss or damage (repaired, "
                                    "compensated, reported…)", code="resolution_required")

@@ -86,8 +86,8 @@ def test_refusals_are_clean_4xx(server: ArchiveServer, token: str, filed: dict[s
     empty = correct(server, token, document_id, 1, {"text": "x", "reason": "", "base_version": 1})
     assert empty.status_code == 400
     blank = correct(server, token, document_id, 1,
-                    {"text": "x", "reason": "   ", "base_version": 1})
-    assert (blank.status_code, blank.json()["code"]) == (422, "reason_required")
+                    {"text": "x", "reason": "\u3000\u200b", "base_version": 1})
+    assert (blank.status_code, blank.json()["code"]) == (400, "invalid_request")
     unbased = correct(server, token, document_id, 1, {"text": "x", "reason": "校对"})
     assert unbased.status_code == 400
     assert "base_version" in unbased.json()["detail"]
@@ -321,6 +321,29 @@ def test_every_reader_of_the_text_sees_its_versions_and_reads_the_ocrs_own(
     assert now["pages"][0]["text"] == CORRECTED
     never = other.get(f"/ingest/documents/{document_id}/text", params={"version": 3})
     assert (never.status_code, never.json()["code"]) == (404, "unknown_text_version")
+
+
+def test_a_text_version_stored_with_a_blank_reason_before_the_rule_is_still_listed(
+    server: ArchiveServer, token: str, tmp_path: Path
+) -> None:
+    """A correction's reason of blanks alone could be kept before such reasons were
+    refused: the text's versions still list, on the API and the document's history."""
+    filed = ingest(server.client(token), digital_pdf(tmp_path, pages=1))
+    saved = correct(server, token, filed["document_id"], 1,
+                    {"text": CORRECTED, "reason": "人工校对", "base_version": 1})
+    assert saved.status_code == 200, saved.text
+    store = open_object_store(server.settings)
+    key = text_versions_key(filed["sha256"])
+    kept = asyncio.run(store.read(key)).replace('"人工校对"'.encode(), b'"\\u3000"')
+    asyncio.run(store.put_bytes(key, kept))
+
+    listed = server.client(token).get(f"/ingest/documents/{filed['document_id']}/text/versions")
+    with closing(signed_in(server.url, "li.archivist")) as page:
+        history = page.get(f"/ui/documents/{filed['document_id']}/history")
+
+    assert listed.status_code == 200, listed.text
+    assert [v["reason"] for v in listed.json()["versions"]][1:] == ["\u3000"]
+    assert history.status_code == 200, history.text
 
 
 def test_a_text_never_revised_has_one_version_the_filings_reading(

@@ -4,6 +4,9 @@ access decisions through the registry client."""
 from __future__ import annotations
 
 import asyncio
+import json
+import sqlite3
+from contextlib import closing
 
 import pytest
 
@@ -12,6 +15,7 @@ from services.common.contracts.registry import AccessAnswer
 from services.common.errors import Forbidden
 from tests.e2e.registry.conftest import document_body, registered
 from tests.fixtures.app import ArchiveServer, module_archive_server
+from tests.support.pages import signed_in
 
 server = module_archive_server()
 """One archive for the tests that read only what they filed, each under its own
@@ -128,6 +132,41 @@ def test_correcting_a_working_document_is_202_until_a_manager_approves(
     assert approved.status_code == 200
     assert [(v["version"], v["changed_by"], v["approved_by"]) for v in history] == [
         (1, "wang", None), (2, "wang", "zhou")]
+
+
+def test_a_pending_correction_stored_with_a_blank_title_before_the_rule_is_listed_and_approved(
+        server: ArchiveServer) -> None:
+    """A title of blanks alone could be asked for before such titles were refused: the
+    correction still lists, on the API and the corrections page, and approves as asked."""
+    archivist = server.add_user("wang.blank", "archivist", clearance="secret")
+    manager = server.add_user("zhou.blank", "manager", clearance="confidential")
+    filed = registered(server, working=True, category="decoration")
+    route = f"/registry/documents/{filed['document_id']}/corrections"
+    with server.client(archivist) as client:
+        asked = client.post(route, json={"changes": {"title": "二次装修审批表（更正）"},
+                                         "reason": "标题与原件不符"})
+        refused = client.post(route, json={"changes": {"title": "\u3000\u200b"},
+                                           "reason": "标题与原件不符"})
+    correction_id = asked.json()["correction_id"]
+    with closing(sqlite3.connect(server.settings.data_dir / "registry.db")) as db, db:
+        db.execute("UPDATE corrections SET changes = ? WHERE correction_id = ?",
+                   (json.dumps({"title": "\u3000"}), correction_id))
+    with server.client(manager) as client:
+        listed = client.get("/registry/corrections",
+                            params={"document_id": filed["document_id"]})
+        with closing(signed_in(server.url, "zhou.blank")) as page:
+            shown = page.get("/ui/corrections")
+        approved = client.post(f"/registry/corrections/{correction_id}/approve",
+                               json={"note": "同意更正"})
+        with closing(signed_in(server.url, "zhou.blank")) as page:
+            document = page.get(f"/ui/documents/{filed['document_id']}")
+    assert (refused.status_code, refused.json()["errors"][0]["key"]) == (
+        400, "changes.title")
+    assert listed.status_code == 200
+    assert [c["changes"] for c in listed.json()] == [{"title": "\u3000"}]
+    assert shown.status_code == 200
+    assert (approved.status_code, approved.json()["status"]) == (200, "applied")
+    assert document.status_code == 200
 
 
 def test_a_correction_sent_with_an_older_base_version_is_409_and_saves_nothing(

@@ -115,6 +115,35 @@ def test_a_sweep_is_sent_back_only_with_a_reason_as_a_loan_is_turned_down(
         303, "/ui/sweeps/no-such-sweep?refused=reason_required")
 
 
+@pytest.mark.parametrize("blank", ["  ", "\u3000", "\u200b", " \u200b\ufeff "],
+                         ids=["spaces", "full-width", "zero-width", "mixed"])
+def test_a_reason_with_nothing_visible_is_refused_as_an_empty_one(
+        shared: Archive, blank: str) -> None:
+    """A script that sends a reason of spaces or zero-width characters records no loan
+    turned down, sweep sent back, hold or correction "for" nothing: 400
+    ``invalid_request`` naming the field, before anything is looked for, as an empty one;
+    the pages read it as blank by the same rule."""
+    asked = [("zhao", "/registry/loans/no-such-loan/reject", {"reason": blank}, "reason"),
+             ("zhao", "/registry/sweeps/no-such-sweep/reject", {"note": blank}, "note"),
+             ("qian", "/registry/holds", {"reason": blank, "household": "A-1299"}, "reason"),
+             ("wang", "/registry/documents/no-such-document/corrections",
+              {"changes": {}, "reason": blank}, "reason"),
+             ("wang", "/registry/documents/no-such-document/corrections",
+              {"changes": {"title": blank}, "reason": "题名录错"}, "title")]
+    answers = [_post(shared, who, path, body) for who, path, body, _ in asked]
+    assert [(answer.status_code, answer.json()["code"],
+             field in answer.json()["errors"][0]["key"],
+             "visible" in answer.json()["detail"]) for answer, (*_, field)
+            in zip(answers, asked, strict=True)] == [(400, "invalid_request", True, True)] * 5
+    with closing(signed_in(shared.server.url, "zhao")) as browser:
+        csrf = re.search(r'name="csrf-token" content="([^"]+)"',
+                         browser.get("/ui/retention").text)
+        assert csrf is not None
+        sent = browser.post("/ui/sweeps/no-such-sweep/reject",
+                            data={"_csrf_token": csrf.group(1), "note": blank})
+    assert sent.headers["location"] == "/ui/sweeps/no-such-sweep?refused=reason_required"
+
+
 def test_the_director_is_told_when_a_sweeps_appraisal_is_complete(archive: Archive) -> None:
     """Beside 保管与销毁 in the director's header, and on its list of sweeps."""
     document = archive.file()

@@ -223,3 +223,12 @@ def test_a_paper_location_not_of_four_parts_is_that_rows_problem(typed: str) -> 
             f"a.png,A-1201,repair,t,2024-05-18,,{typed}\n")
     [row] = manifest_rows(rows.encode(), today=TODAY)
     assert (row.problem_code, row.problem_value) == ("invalid_location", typed)
+
+
+def test_a_title_cell_of_nothing_visible_is_left_out_as_an_empty_one() -> None:
+    """Ingest then files the file's name as title, rather than refusing the row's upload
+    for a title of a zero-width space."""
+    rows = ("path,household,category,title,filed_at,security\r\n"
+            "a.png,A-1201,repair,\u200b\u3000,2024-05-18,ordinary\r\n")
+    [row] = manifest_rows(rows.encode(), today=TODAY)
+    assert (row.problem, "title" in row.metadata) == ("", False)

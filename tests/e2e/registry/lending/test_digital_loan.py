@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import sqlite3
 from contextlib import closing
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -193,3 +194,31 @@ def test_the_loan_page_says_in_chinese_who_approves_a_step_above_the_approvers_c
     assert "refused=above_clearance&above=1&needed=confidential" in answered.headers["location"]
     assert "这笔借阅含有 1 份您无权查看的档案，须由具有“机密”密级权限的人审批或办理" in shown.text
     assert "和解协议（机密）" not in shown.text
+
+
+def test_a_loan_whose_external_reader_was_recorded_blank_before_the_rule_still_reads(
+        server: ArchiveServer, people: dict[str, httpx.Client], registered: str) -> None:
+    """An external reader's name of blanks alone was recorded before such names were
+    refused: the loan still answers, and its page shows, as it was recorded."""
+    reader = {"name": "赵六", "organisation": "物业公司", "id_document": "身份证 1234",
+              "introduction_letter": "介绍信 7 号"}
+    response = people["li"].post("/registry/loans", json={
+        "documents": [registered], "kind": "paper", "purpose": "核对",
+        "reason": f"查询 {next(_requests)}", "external": reader})
+    assert response.status_code == 201, response.text
+    loan_id = response.json()["loan_id"]
+    blank = {**reader, "name": "\u3000\u200b"}
+    with closing(sqlite3.connect(server.settings.data_dir / "registry.db")) as db, db:
+        db.execute("UPDATE loans SET external = ? WHERE loan_id = ?",
+                   (json.dumps(blank), loan_id))
+    refused = people["li"].post("/registry/loans", json={
+        "documents": [registered], "kind": "paper", "purpose": "核对",
+        "reason": f"查询 {next(_requests)}", "external": blank})
+    read = people["li"].get(f"/registry/loans/{loan_id}")
+    with closing(signed_in(server.url, "li")) as page:
+        shown = page.get(f"/ui/loans/{loan_id}")
+    assert (refused.status_code, refused.json()["errors"][0]["key"]) == (
+        400, "external.name")
+    assert (read.status_code, read.json()["external"]) == (200, blank)
+    assert shown.status_code == 200
+    assert "物业公司" in shown.text

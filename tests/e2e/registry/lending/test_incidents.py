@@ -63,7 +63,7 @@ def test_refusals_are_4xx_with_their_codes(people: dict[str, httpx.Client],
     ]
     assert [(r.status_code, r.json()["code"]) for r in refused] == [
         (403, "role_required"), (403, "role_required"), (404, "unknown_incident"),
-        (422, "resolution_required"), (400, "invalid_request")]
+        (400, "invalid_request"), (400, "invalid_request")]
 
 
 def test_an_archivist_resolves_it_once_and_the_loan_and_audit_show_it(
