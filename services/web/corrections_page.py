@@ -31,7 +31,7 @@ from services.common.web import PAGES_PREFIX
 from services.web.document_page import FIELD_NAMES
 from services.web.links import address, document_url, household_url
 from services.web.names import CATEGORY_BY_CODE, LEVEL_BY_CODE
-from services.web.pager import Pager, asked_page, page_count, pager, rows_before
+from services.web.pager import ListPage, asked_page, list_page, page_count
 from services.web.record_correction import LANGUAGE_CHOICES
 
 CORRECTIONS_URL = f"{PAGES_PREFIX}/corrections"
@@ -187,35 +187,12 @@ class Counted:
     total: int
 
 
-@dataclass(frozen=True)
-class Listed:
-    """One of the page's lists, ``LIST_PAGE`` at a time: ``shown`` the lines of page
-    ``page``, of ``total`` on every page."""
-
-    shown: list[CorrectionLine]
-    total: int
-    page: int
-    pager: Pager
-
-    @property
-    def first(self) -> int:
-        """The first line shown, counted from 1."""
-        return rows_before(self.page) + 1
-
-    @property
-    def last(self) -> int:
-        """The last line shown, counted from 1."""
-        return self.first - 1 + len(self.shown)
-
-
 def listed(principal: Principal, counted: Counted, page: int, url: Callable[[int], str]
-           ) -> Listed:
+           ) -> ListPage[CorrectionLine]:
     """``counted``, the corrections of ``page``, the pager under it leading through
     ``url(number)``."""
-    return Listed(shown=[correction_line(principal, correction)
-                         for correction in counted.corrections],
-                  total=counted.total, page=page,
-                  pager=pager(page, page_count(counted.total, LIST_PAGE), url))
+    return list_page([correction_line(principal, correction)
+                      for correction in counted.corrections], counted.total, page, url)
 
 
 @dataclass(frozen=True)
@@ -257,9 +234,9 @@ def outcome_of(query: dict[str, str]) -> Outcome | None:
 
 @dataclass(frozen=True)
 class CorrectionsPage:
-    waiting: Listed
+    waiting: ListPage[CorrectionLine]
     """The pending corrections the reader may see, oldest first."""
-    mine: Listed | None
+    mine: ListPage[CorrectionLine] | None
     """The reader's own, newest first; None for someone who does not propose them."""
     decides: bool
     """The reader holds a role that approves corrections."""
@@ -293,8 +270,8 @@ def confirming(page: CorrectionsPage, correction_id: str, decision: Decision, no
     page than the one the form was sent from), or, to withdraw, as one of theirs still
     pending. Cancelling returns to the pages shown."""
     withdrawing = decision == "withdraw"
-    lines = page.waiting.shown if not withdrawing else (
-        page.mine.shown if page.mine is not None else [])
+    lines = page.waiting.lines if not withdrawing else (
+        page.mine.lines if page.mine is not None else [])
     line = next((line for line in lines
                  if line.correction.correction_id == correction_id
                  and (line.withdrawable if withdrawing else line.decidable)), None)

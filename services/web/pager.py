@@ -7,11 +7,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from services.common.paging import LIST_PAGE
 
 LINKS_AROUND = 2
 """Pages linked on each side of the one shown."""
+
+Line = TypeVar("Line")
 
 
 @dataclass(frozen=True)
@@ -57,3 +60,32 @@ def pager(shown: int, last: int, url: Callable[[int], str]) -> Pager:
                         for number in numbers],
                  previous_page=url(shown - 1) if shown > 1 else None,
                  next_page=url(shown + 1) if shown < last else None)
+
+
+@dataclass(frozen=True)
+class ListPage(Generic[Line]):
+    """Page ``page`` of a staff list read a page at a time (``LIST_PAGE`` a page):
+    ``lines`` those of the page, of ``total`` on every page, the pager under them."""
+
+    lines: list[Line]
+    page: int
+    total: int
+    pager: Pager
+
+    @property
+    def first(self) -> int:
+        """The first line shown, counted from 1."""
+        return rows_before(self.page) + 1
+
+    @property
+    def last(self) -> int:
+        """The last line shown, counted from 1."""
+        return self.first - 1 + len(self.lines)
+
+
+def list_page(lines: list[Line], total: int, page: int, url: Callable[[int], str]
+              ) -> ListPage[Line]:
+    """Page ``page`` of ``total`` lines, ``lines`` its own, the pager under it leading
+    through ``url(number)``."""
+    return ListPage(lines=lines, page=page, total=total,
+                    pager=pager(page, page_count(total, LIST_PAGE), url))

@@ -47,7 +47,15 @@ from services.common.retention import (
 )
 from services.web.links import HOLDS_URL, address, destruction_url, sweep_url
 from services.web.names import CATEGORY_BY_CODE
-from services.web.pager import Pager, asked_page, page_count, pager, rows_before
+from services.web.pager import (
+    ListPage,
+    Pager,
+    asked_page,
+    list_page,
+    page_count,
+    pager,
+    rows_before,
+)
 
 SWEEP_STATUS_NAMES = {"appraisal": "鉴定中", "approved": "已批准", "rejected": "已退回",
                       "dry_run": "预览"}
@@ -365,27 +373,6 @@ def hold_lines(holds: list[Hold]) -> list[HoldLine]:
 
 
 @dataclass(frozen=True)
-class HoldsPart:
-    """One part of the holds page, ``LIST_PAGE`` holds a page: ``lines`` those of page
-    ``page``; ``total`` the holds of the part on every page."""
-
-    lines: list[HoldLine]
-    page: int
-    pager: Pager
-    total: int
-
-    @property
-    def first(self) -> int:
-        """The first line shown, counted from 1."""
-        return rows_before(self.page) + 1
-
-    @property
-    def last(self) -> int:
-        """The last line shown, counted from 1."""
-        return self.first - 1 + len(self.lines)
-
-
-@dataclass(frozen=True)
 class HoldsPages:
     """Which page of each part the address asks for: ``?page=`` the active holds (or the
     page holding ``?hold=``, an active hold's id), ``?released_page=`` the released ones."""
@@ -416,11 +403,10 @@ FIRST_HOLDS_PAGES = HoldsPages()
 
 
 def holds_part(holds: list[Hold], total: int, page: int, url: Callable[[int], str]
-               ) -> HoldsPart:
+               ) -> ListPage[HoldLine]:
     """Page ``page`` of a part of the holds page, as read (``holds``, newest first), of
     ``total`` on every page, the pager under it leading through ``url(number)``."""
-    return HoldsPart(lines=hold_lines(holds), page=page,
-                     pager=pager(page, page_count(total, LIST_PAGE), url), total=total)
+    return list_page(hold_lines(holds), total, page, url)
 
 
 @dataclass(frozen=True)
