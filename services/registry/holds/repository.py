@@ -8,18 +8,18 @@ category both match it (a hold on a household or category covers documents filed
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from services.common.contracts.registry import HELD_STATUS, AccessFilter
-from services.common.contracts.retention import Hold, HoldStatus
+from services.common.contracts.retention import Hold
 from services.common.db import struct_of
 from services.common.models import SecurityLevel
 from services.registry.catalogue.repository import visible_to
 from services.registry.catalogue.tables import documents
+from services.registry.holds.models import HoldFilters
 from services.registry.holds.tables import legal_hold_documents, legal_holds
 from services.registry.journal.models import HoldMoment
 from services.registry.schema import AdvisoryLock, Repository, chunks
@@ -66,18 +66,6 @@ _NEWEST_FIRST = (legal_holds.c.placed_at.desc(), legal_holds.c.hold_id)
 """The order holds are listed in (``listed_before`` counts by it too)."""
 
 
-@dataclass(frozen=True)
-class HoldListing:
-    """Which holds a list asks for; each given filter narrows. ``document_id``: those
-    covering it; ``bearing_on``: a household and the reader's access
-    (``HoldsService.holds``). Every hold of the list is counted and listed, those naming
-    only documents above the reader's clearance as redacted rows (``hold_for``)."""
-
-    status: HoldStatus | None = None
-    document_id: str | None = None
-    bearing_on: tuple[str, AccessFilter] | None = None
-
-
 class HoldsRepository(Repository):
     async def insert(self, hold: Hold) -> None:
         await self.conn.execute(legal_holds.insert().values(
@@ -114,22 +102,25 @@ class HoldsRepository(Repository):
             return None
         return (await self._with_documents([row]))[0]
 
-    async def holds(self, listing: HoldListing, *, limit: int, offset: int) -> list[Hold]:
+    async def holds(self, wanted: HoldFilters, access: AccessFilter, *, limit: int,
+                    offset: int) -> list[Hold]:
+        """The holds ``wanted`` asks for, newest first (``_listed``)."""
         rows = (await self.conn.execute(
-            sa.select(legal_holds).where(*await self._listed(listing))
+            sa.select(legal_holds).where(*await self._listed(wanted, access))
             .order_by(*_NEWEST_FIRST).limit(limit).offset(offset))).mappings().all()
         return await self._with_documents(rows)
 
-    async def count(self, listing: HoldListing) -> int:
-        """How many holds ``holds`` lists for ``listing`` on all its pages."""
+    async def count(self, wanted: HoldFilters, access: AccessFilter) -> int:
+        """How many holds ``holds`` lists for ``wanted`` on all its pages."""
         found = await self.conn.execute(sa.select(sa.func.count()).select_from(legal_holds)
-                                        .where(*await self._listed(listing)))
+                                        .where(*await self._listed(wanted, access)))
         return int(found.scalar_one())
 
-    async def listed_before(self, listing: HoldListing, hold_id: str) -> int | None:
-        """How many holds ``holds`` lists for ``listing`` before hold ``hold_id`` (its
+    async def listed_before(self, wanted: HoldFilters, access: AccessFilter,
+                            hold_id: str) -> int | None:
+        """How many holds ``holds`` lists for ``wanted`` before hold ``hold_id`` (its
         row's offset), or None when it does not list that hold."""
-        conditions = await self._listed(listing)
+        conditions = await self._listed(wanted, access)
         if await self.first_row(sa.select(legal_holds.c.hold_id).where(
                 legal_holds.c.hold_id == hold_id, *conditions)) is None:
             return None
@@ -141,16 +132,20 @@ class HoldsRepository(Repository):
                                         .where(newer, *conditions))
         return int(found.scalar_one())
 
-    async def _listed(self, listing: HoldListing) -> list[sa.ColumnElement[bool]]:
-        """``listing`` as SQL over ``legal_holds``: what a list, its count and a hold's
-        place in it share."""
+    async def _listed(self, wanted: HoldFilters, access: AccessFilter
+                      ) -> list[sa.ColumnElement[bool]]:
+        """``wanted`` as SQL over ``legal_holds``, each given filter narrowing: what a
+        list, its count and a hold's place in it share. Every hold of the list is counted
+        and listed, those naming only documents above the reader's clearance as redacted
+        rows (``hold_for``); ``access`` is the reader's, for the documents of a household
+        (``_bearing_on``)."""
         conditions = []
-        if listing.status is not None:
-            conditions.append(legal_holds.c.status == listing.status)
-        if listing.document_id is not None:
-            conditions.append(await self._covering(listing.document_id))
-        if listing.bearing_on is not None:
-            conditions.append(_bearing_on(*listing.bearing_on))
+        if wanted.status is not None:
+            conditions.append(legal_holds.c.status == wanted.status)
+        if wanted.document_id is not None:
+            conditions.append(await self._covering(wanted.document_id))
+        if wanted.household is not None:
+            conditions.append(_bearing_on(wanted.household, access))
         return conditions
 
     async def _covering(self, document_id: str) -> sa.ColumnElement[bool]:

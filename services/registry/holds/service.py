@@ -34,7 +34,6 @@ from services.common.contracts.retention import Hold, HoldCount
 from services.common.errors import Conflict, NotFound
 from services.registry.access import access_filter, hold_withheld, visible_to
 from services.registry.holds.models import HoldFilters, HoldRequest
-from services.registry.holds.repository import HoldListing
 from services.registry.holds.rules import checked_scope
 from services.registry.journal.models import AuditEntry, DetailValue
 from services.registry.journal.service import JournalService
@@ -143,10 +142,10 @@ class HoldsService:
         category that they are held. Counted up to the reader's clearance, as
         ``covers_now`` is, so that the list does not tell of documents above it."""
         async with self.store.transaction() as tx:
-            listing = await _listing(tx, principal, wanted)
-            if listing is None:
+            if not await _may_list(tx, principal, wanted):
                 return []
-            found = await tx.holds.holds(listing, limit=limit, offset=offset)
+            found = await tx.holds.holds(wanted, access_filter(principal), limit=limit,
+                                         offset=offset)
             return [await hold_for(tx, principal, hold) for hold in found]
 
     async def count(self, principal: Principal, wanted: HoldFilters, *,
@@ -155,23 +154,19 @@ class HoldsService:
         ``hold_id`` how many it lists before that hold: a paged list's total, and the page
         holding a hold asked for. Counted by the list's own filter, inside the query."""
         async with self.store.transaction() as tx:
-            listing = await _listing(tx, principal, wanted)
-            if listing is None:
+            if not await _may_list(tx, principal, wanted):
                 return HoldCount(count=0)
+            access = access_filter(principal)
             before = (None if hold_id is None
-                      else await tx.holds.listed_before(listing, hold_id))
-            return HoldCount(count=await tx.holds.count(listing), before=before)
+                      else await tx.holds.listed_before(wanted, access, hold_id))
+            return HoldCount(count=await tx.holds.count(wanted, access), before=before)
 
 
-async def _listing(tx: Tx, principal: Principal, wanted: HoldFilters) -> HoldListing | None:
-    """``wanted`` as ``principal`` may have it listed; None when it lists nothing (a
-    document they may not know of)."""
-    if wanted.document_id is not None and not await visible_to(tx.documents, principal,
-                                                               [wanted.document_id]):
-        return None
-    return HoldListing(status=wanted.status, document_id=wanted.document_id,
-                       bearing_on=None if wanted.household is None
-                       else (wanted.household, access_filter(principal)))
+async def _may_list(tx: Tx, principal: Principal, wanted: HoldFilters) -> bool:
+    """Whether ``wanted`` may list anything for ``principal``: not when it asks about a
+    document they may not know of."""
+    return wanted.document_id is None or bool(
+        await visible_to(tx.documents, principal, [wanted.document_id]))
 
 
 async def hold_for(tx: Tx, principal: Principal, hold: Hold) -> Hold:
